@@ -1,0 +1,67 @@
+/**
+ * Assembles and starts a Wirelab server on a real port: broker, hub, app, WebSocket server. Used by
+ * main.ts and by every integration test, so tests run exactly what users run.
+ */
+import type { AddressInfo } from 'node:net';
+import { serve, upgradeWebSocket } from '@hono/node-server';
+import { WebSocketServer } from 'ws';
+import { createApp } from './app.ts';
+import type { Config } from './config.ts';
+import type { Broker } from './hub/broker.ts';
+import { Hub } from './hub/hub.ts';
+import { MemoryBroker } from './hub/memory-broker.ts';
+import { ConnectionRegistry } from './transports/connections.ts';
+
+export interface RunningServer {
+  /** e.g. http://127.0.0.1:8080 */
+  url: string;
+  port: number;
+  hub: Hub;
+  connections: ConnectionRegistry;
+  /** Graceful: refuses new work, closes every connection politely (1001, SSE end, long polls answered). */
+  shutdown(): Promise<void>;
+}
+
+export async function startServer(config: Config, broker?: Broker): Promise<RunningServer> {
+  const hub = new Hub(broker ?? new MemoryBroker(config), config);
+  const connections = new ConnectionRegistry(config.maxConnectionsPerClient);
+  // Our own ws server, so maxPayload and maxFragments are ours (ws's default payload limit is 100 MiB).
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: config.maxBodyBytes,
+    maxFragments: config.wsMaxFragments,
+    clientTracking: false,
+  });
+  const app = createApp({ hub, config, connections, upgradeWebSocket });
+
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const started = serve(
+      { fetch: app.fetch, port: config.port, hostname: config.host, websocket: { server: wss } },
+      () => resolve(started),
+    );
+    started.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  const displayHost = config.host.includes(':') ? `[${config.host}]` : config.host;
+
+  let shuttingDown: Promise<void> | null = null;
+  return {
+    url: `http://${displayHost}:${port}`,
+    port,
+    hub,
+    connections,
+    shutdown() {
+      shuttingDown ??= (async () => {
+        await connections.closeAll(config.shutdownGraceMs);
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          // Idle keep-alive sockets would hold close() open until they time out.
+          if ('closeIdleConnections' in server) server.closeIdleConnections();
+        });
+        hub.close();
+        await hub.broker.close();
+      })();
+      return shuttingDown;
+    },
+  };
+}

@@ -1,0 +1,89 @@
+/**
+ * Every long-lived connection (SSE stream, WebSocket, held long poll) registers here: that is how the
+ * per-client connection limit is counted and how shutdown finds what to close.
+ */
+import type { TransportKind } from '../../protocol/messages.ts';
+
+export type CloseReason = 'shutdown';
+
+export interface LiveConnection {
+  clientId: string;
+  transport: TransportKind;
+  /** Ends the connection politely for the reason; called at most once. */
+  close(reason: CloseReason): void;
+}
+
+export interface Registration {
+  /** Idempotent; the connection is forgotten. */
+  release(): void;
+}
+
+export class ConnectionRegistry {
+  readonly #byClient = new Map<string, Set<LiveConnection>>();
+  readonly #maxPerClient: number;
+  #closing = false;
+  #onEmpty: (() => void) | null = null;
+
+  constructor(maxPerClient: number) {
+    this.#maxPerClient = maxPerClient;
+  }
+
+  get size(): number {
+    let total = 0;
+    for (const set of this.#byClient.values()) total += set.size;
+    return total;
+  }
+
+  get isClosing(): boolean {
+    return this.#closing;
+  }
+
+  countFor(clientId: string): number {
+    return this.#byClient.get(clientId)?.size ?? 0;
+  }
+
+  /** Null when the client is at its limit or the server is shutting down. */
+  register(connection: LiveConnection): Registration | null {
+    if (this.#closing) return null;
+    let set = this.#byClient.get(connection.clientId);
+    if (!set) {
+      set = new Set();
+      this.#byClient.set(connection.clientId, set);
+    }
+    if (set.size >= this.#maxPerClient) return null;
+    set.add(connection);
+    const owned = set;
+    let released = false;
+    return {
+      release: () => {
+        if (released) return;
+        released = true;
+        owned.delete(connection);
+        if (owned.size === 0) this.#byClient.delete(connection.clientId);
+        if (this.#closing && this.size === 0) this.#onEmpty?.();
+      },
+    };
+  }
+
+  /** Refuses new connections, asks every open one to close, and resolves when all released or after graceMs. */
+  async closeAll(graceMs: number): Promise<void> {
+    this.#closing = true;
+    for (const set of [...this.#byClient.values()]) {
+      for (const connection of [...set]) {
+        try {
+          connection.close('shutdown');
+        } catch (error) {
+          console.error(`closing a ${connection.transport} connection failed`, error);
+        }
+      }
+    }
+    if (this.size === 0) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, graceMs);
+      this.#onEmpty = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+}
