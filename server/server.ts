@@ -12,6 +12,9 @@ import { Hub } from './hub/hub.ts';
 import { MemoryBroker } from './hub/memory-broker.ts';
 import { ConnectionRegistry } from './transports/connections.ts';
 
+/** How often shutdown closes keep-alive sockets that have just become idle. */
+const SHUTDOWN_SWEEP_MS = 50;
+
 export interface RunningServer {
   /** e.g. http://127.0.0.1:8080 */
   url: string;
@@ -54,9 +57,20 @@ export async function startServer(config: Config, broker?: Broker): Promise<Runn
       shuttingDown ??= (async () => {
         await connections.closeAll(config.shutdownGraceMs);
         await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          // Idle keep-alive sockets would hold close() open until they time out.
-          if ('closeIdleConnections' in server) server.closeIdleConnections();
+          if (!('closeIdleConnections' in server)) {
+            server.close(() => resolve());
+            return;
+          }
+          // Keep-alive sockets whose last response (an ended SSE stream, an answered long poll) is still
+          // flushing become idle a moment later; close them as they do, and force the rest at the deadline.
+          const sweep = setInterval(() => server.closeIdleConnections(), SHUTDOWN_SWEEP_MS);
+          const deadline = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
+          server.close(() => {
+            clearInterval(sweep);
+            clearTimeout(deadline);
+            resolve();
+          });
+          server.closeIdleConnections();
         });
         hub.close();
         await hub.broker.close();

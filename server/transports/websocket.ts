@@ -62,11 +62,20 @@ export function createWebSocketRoutes({
       let releasePresence: (() => void) | null = null;
       let registration: { release(): void } | null = null;
 
-      const cleanup = () => {
-        if (closed) return;
+      /** Stops feeding the socket; called as soon as we decide to close. */
+      const stopFeeds = () => {
         closed = true;
         if (pingTimer) clearInterval(pingTimer);
+        pingTimer = null;
         unsubscribe?.();
+        unsubscribe = null;
+      };
+      /**
+       * Forgets the connection once the socket really closed (close handshake done, or terminated), so
+       * shutdown waits for the 1001 close frames to be exchanged before the process exits.
+       */
+      const cleanup = () => {
+        stopFeeds();
         releasePresence?.();
         registration?.release();
       };
@@ -75,7 +84,7 @@ export function createWebSocketRoutes({
         socket.close(code, reason);
         const closing = socket;
         setTimeout(() => closing.terminate(), CLOSE_HANDSHAKE_TIMEOUT_MS).unref();
-        cleanup();
+        stopFeeds();
       };
       const send = (frame: WsServerFrame) => {
         if (!socket || closed || socket.readyState !== WebSocket.OPEN) return;
