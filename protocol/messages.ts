@@ -110,7 +110,13 @@ export type WsServerFrame =
   | ({ type: 'resume' } & ResumeOutcome & { cursor: string })
   | { type: 'message'; message: ChatMessage }
   | { type: 'ack'; id: string; seq: number; cursor: string }
-  | { type: 'error'; code: ErrorCode; message: string };
+  /** `id` names the send it refuses, when the error is about one. */
+  | { type: 'error'; code: ErrorCode; message: string; id?: string }
+  /**
+   * Sent with every server ping. Browsers answer pings without telling the page, so a page that wants
+   * to notice a dead server needs something it can see: this frame, every `wsPingIntervalMs`.
+   */
+  | { type: 'heartbeat' };
 
 export const WsServerFrame = z.discriminatedUnion('type', [
   z.object({
@@ -121,7 +127,8 @@ export const WsServerFrame = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('message'), message: ChatMessage }),
   z.object({ type: z.literal('ack'), id: z.string(), seq: z.number(), cursor: z.string() }),
-  z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
+  z.object({ type: z.literal('error'), code: z.string(), message: z.string(), id: z.string().optional() }),
+  z.object({ type: z.literal('heartbeat') }),
 ]);
 
 /** SSE: the first event of every stream. */

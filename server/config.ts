@@ -105,21 +105,28 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     numbers[key] = Number(raw);
   }
   if (config.port > 65535) throw new ConfigError(`PORT must be 0-65535, got ${config.port}`);
-  for (const key of Object.values(NUMERIC_ENV)) {
-    if (key !== 'port' && numbers[key] === 0) throw new ConfigError(`${key} must be greater than 0`);
+  for (const [variable, key] of Object.entries(NUMERIC_ENV)) {
+    if (key !== 'port' && numbers[key] === 0) throw new ConfigError(`${variable} must be greater than 0`);
   }
   if (config.maxBodyBytes < config.maxMessageBytes) {
     throw new ConfigError('MAX_BODY_BYTES must be at least MAX_MESSAGE_BYTES');
   }
   if (env.HOST) config.host = env.HOST;
   if (env.ALLOWED_ORIGINS) {
+    // Browsers send Origin as scheme://host[:port] with no path; store each entry in exactly that form,
+    // so "https://class.example/" matches instead of silently refusing every student.
     config.allowedOrigins = env.ALLOWED_ORIGINS.split(',')
-      .map((origin) => origin.trim())
-      .filter((origin) => origin.length > 0);
-    for (const origin of config.allowedOrigins) {
-      if (!URL.canParse(origin))
-        throw new ConfigError(`ALLOWED_ORIGINS has "${origin}", which is not a URL origin`);
-    }
+      .map((entry) => entry.trim())
+      .filter((entry) => entry.length > 0)
+      .map((entry) => {
+        const url = URL.canParse(entry) ? new URL(entry) : null;
+        if (!url || url.origin === 'null' || url.pathname !== '/' || url.search !== '' || url.hash !== '') {
+          throw new ConfigError(
+            `ALLOWED_ORIGINS has "${entry}", which is not an origin like https://host:port`,
+          );
+        }
+        return url.origin;
+      });
   }
   if (env.STATIC_DIR !== undefined) config.staticDir = env.STATIC_DIR === '' ? null : env.STATIC_DIR;
   return config;

@@ -7,7 +7,13 @@
 import { Hono } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { WebSocket } from 'ws';
-import { CLOSE_CODES, type ErrorCode, WsClientFrame, type WsServerFrame } from '../../protocol/messages.ts';
+import {
+  CLOSE_CODES,
+  ErrorBody,
+  type ErrorCode,
+  WsClientFrame,
+  type WsServerFrame,
+} from '../../protocol/messages.ts';
 import { CursorAheadError } from '../hub/broker.ts';
 import type { ServerEnv, TransportDeps } from './deps.ts';
 import { errorResponse } from './errors.ts';
@@ -19,6 +25,25 @@ const CLOSE_HANDSHAKE_TIMEOUT_MS = 1_000;
 
 type WsEnv = ServerEnv & { Variables: { participant: Participant } };
 
+/** The header that carries the error code of a refused upgrade. */
+export const UPGRADE_ERROR_HEADER = 'x-wirelab-error';
+
+/**
+ * @hono/node-server answers a refused upgrade with the status and headers but `Content-Length: 0`,
+ * dropping any body. So for an upgrade the error code travels in a header, and no content-type promises
+ * a JSON body that never comes. A plain GET (no Upgrade header) keeps the usual JSON error.
+ */
+function upgradeRefusal(upgradeHeader: string | undefined): (response: Response) => Promise<Response> {
+  return async (response) => {
+    if (upgradeHeader?.toLowerCase() !== 'websocket') return response;
+    const body = ErrorBody.safeParse(await response.json());
+    const headers: Record<string, string> = body.success
+      ? { [UPGRADE_ERROR_HEADER]: body.data.error.code }
+      : {};
+    return new Response(null, { status: response.status, headers });
+  };
+}
+
 export function createWebSocketRoutes({
   hub,
   config,
@@ -29,24 +54,18 @@ export function createWebSocketRoutes({
   routes.get(
     '/:room/ws',
     createMiddleware<WsEnv>(async (c, next) => {
+      const refusal = upgradeRefusal(c.req.header('upgrade'));
       if (!isAllowedOrigin(c.req.header('origin'), c.req.header('host'), config.allowedOrigins)) {
-        return errorResponse(
-          c,
-          403,
-          'forbidden_origin',
-          `origin ${c.req.header('origin')} may not open this socket`,
-        );
+        return refusal(errorResponse(c, 403, 'forbidden_origin', 'this origin may not open a chat socket'));
       }
       const parsed = parseParticipant(c);
-      if (!parsed.ok) return parsed.response;
-      if (connections.isClosing) return errorResponse(c, 503, 'shutting_down', 'the server is shutting down');
+      if (!parsed.ok) return refusal(parsed.response);
+      if (connections.isClosing) {
+        return refusal(errorResponse(c, 503, 'shutting_down', 'the server is shutting down'));
+      }
       if (connections.countFor(parsed.value.clientId) >= config.maxConnectionsPerClient) {
-        return errorResponse(
-          c,
-          429,
-          'too_many_connections',
-          `client ${parsed.value.clientId} has too many open connections`,
-        );
+        const message = `client ${parsed.value.clientId} has too many open connections`;
+        return refusal(errorResponse(c, 429, 'too_many_connections', message));
       }
       c.set('participant', parsed.value);
       await next();
@@ -56,6 +75,7 @@ export function createWebSocketRoutes({
       let socket: WebSocket | null = null;
       let closed = false;
       let refusedSends = 0;
+      let inbound: Promise<void> = Promise.resolve();
       let pongPending = false;
       let pingTimer: ReturnType<typeof setInterval> | null = null;
       let unsubscribe: (() => void) | null = null;
@@ -94,7 +114,8 @@ export function createWebSocketRoutes({
         }
         socket.send(JSON.stringify(frame));
       };
-      const sendError = (code: ErrorCode, message: string) => send({ type: 'error', code, message });
+      const sendError = (code: ErrorCode, message: string, id?: string) =>
+        send({ type: 'error', code, message, ...(id === undefined ? {} : { id }) });
 
       const handleText = async (text: string) => {
         let json: unknown;
@@ -138,7 +159,7 @@ export function createWebSocketRoutes({
               closeWith(CLOSE_CODES.policyViolation, 'send rate exceeded');
               return;
             }
-            sendError('rate_limited', outcome.message);
+            sendError('rate_limited', outcome.message, id);
             return;
         }
       };
@@ -170,6 +191,7 @@ export function createWebSocketRoutes({
             }
             pongPending = true;
             opened.ping();
+            send({ type: 'heartbeat' });
           }, config.wsPingIntervalMs);
           hub
             .follow(room, name, since, {
@@ -201,10 +223,15 @@ export function createWebSocketRoutes({
             closeWith(CLOSE_CODES.unsupportedData, 'send JSON text frames');
             return;
           }
-          handleText(event.data).catch((error: unknown) => {
-            console.error('websocket send failed', error);
-            sendError('internal', 'the message could not be stored; retry with the same id');
-          });
+          // One frame at a time, in arrival order: acks come back in send order, and a flood's refusals
+          // cannot overtake (and close the socket before) the acks of the sends that were accepted.
+          const text = event.data;
+          inbound = inbound
+            .then(() => handleText(text))
+            .catch((error: unknown) => {
+              console.error('websocket send failed', error);
+              sendError('internal', 'the message could not be stored; retry with the same id');
+            });
         },
         onClose() {
           cleanup();
