@@ -49,7 +49,7 @@ test('a private message reaches only its sender and its target', async ({ joinAs
   await expect(chatLog(ada).getByText('cy joined')).toBeVisible();
 
   await say(ada, 'only bob may read this', 'bob');
-  await expect(line(bob, 'only bob may read this')).toContainText('private from ada');
+  await expect(line(bob, 'only bob may read this')).toContainText('private, to you');
   await expect(line(ada, 'only bob may read this')).toContainText('private to bob');
 
   // Messages arrive in seq order, so once cy has the later public one, the private one would be there.

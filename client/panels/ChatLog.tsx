@@ -13,7 +13,8 @@ const timeFormat = new Intl.DateTimeFormat(undefined, {
 
 function privacyTag(message: ChatMessage, me: string): string | null {
   if (message.kind !== 'private') return null;
-  return message.from === me ? `private to ${message.to ?? '?'}` : `private from ${message.from}`;
+  // The sender's name already leads the row; the tag says who else can read it.
+  return message.from === me ? `private to ${message.to ?? '?'}` : 'private, to you';
 }
 
 // Every string here reaches the DOM as a React text child: chat text is never parsed as HTML.

@@ -34,8 +34,6 @@ export function createSseTransport(options: SseOptions): Transport {
   let phase: 'idle' | 'running' | 'closed' = 'idle';
   let status: ConnectionStatus | null = null;
   let source: EventSource | null = null;
-  /** The `since` baked into the current EventSource's URL; its native reconnects repeat it. */
-  let urlSince: string | null = null;
   let timer: ReturnType<typeof setTimeout> | null = null;
 
   const setStatus = (change: StatusChange) => {
@@ -71,8 +69,7 @@ export function createSseTransport(options: SseOptions): Transport {
 
   const connect = () => {
     timer = null;
-    urlSince = tracker.cursor;
-    const next = new EventSource(transportUrl(options, 'sse', { since: urlSince }));
+    const next = new EventSource(transportUrl(options, 'sse', { since: tracker.cursor }));
     source = next;
     next.addEventListener('open', () => {
       policy.connected(Date.now());
@@ -82,10 +79,9 @@ export function createSseTransport(options: SseOptions): Transport {
     next.addEventListener('message', onMessage);
     next.addEventListener('error', () => {
       if (source !== next) return;
-      // The server prefers `since` in the URL over Last-Event-ID, so once we have moved past the URL's
-      // cursor, a native reconnect would replay (or, after 1,000 messages, lose) history: reconnect
-      // ourselves with the current cursor instead. A CLOSED source (HTTP error) is ours to retry anyway.
-      if (next.readyState === EventSource.CLOSED || (urlSince !== null && urlSince !== tracker.cursor)) {
+      // While the source is CONNECTING the browser reconnects by itself and sends Last-Event-ID, which the
+      // server honours over the `since` in the URL. A CLOSED source (an HTTP error) it gave up on: ours to retry.
+      if (next.readyState === EventSource.CLOSED) {
         reconnectLater('the event stream failed');
         return;
       }
