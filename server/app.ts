@@ -4,17 +4,19 @@
  */
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
-import type { ServerEnv, TransportDeps } from './transports/deps.ts';
+import { createInspectRoutes, type InspectDeps } from './capture/inspect.ts';
+import type { ServerEnv } from './transports/deps.ts';
 import { errorResponse } from './transports/errors.ts';
 import { createTransportRoutes } from './transports/index.ts';
 
-export type AppDeps = TransportDeps;
+export type AppDeps = InspectDeps;
 
 export function createApp(deps: AppDeps): Hono<ServerEnv> {
   const app = new Hono<ServerEnv>();
 
   app.get('/api/health', (c) => c.json({ ok: true }));
   app.route('/api/rooms', createTransportRoutes(deps));
+  app.route('/api', createInspectRoutes(deps));
   app.all('/api/*', (c) => errorResponse(c, 404, 'not_found', `no route for ${c.req.method} ${c.req.path}`));
 
   const { staticDir } = deps.config;

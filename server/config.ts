@@ -41,6 +41,12 @@ export interface Config {
   shutdownGraceMs: number;
   /** Directory of the built page; the API runs without it. */
   staticDir: string | null;
+  /** Capture every connection, inspector or not (for tools reading /api/inspect, and benchmarks). */
+  captureAll: boolean;
+  /** Raw bytes kept per wire unit; its full length is always reported. */
+  captureMaxUnitBytes: number;
+  /** Wire events kept per client for an inspector that (re)connects. */
+  captureMaxEventsPerClient: number;
 }
 
 export const DEFAULT_CONFIG: Config = {
@@ -66,6 +72,9 @@ export const DEFAULT_CONFIG: Config = {
   pollPresenceLeaseMs: 10_000,
   shutdownGraceMs: 5_000,
   staticDir: 'dist/client',
+  captureAll: false,
+  captureMaxUnitBytes: 4096,
+  captureMaxEventsPerClient: 2000,
 };
 
 /** Environment variable for each numeric setting. */
@@ -89,6 +98,8 @@ const NUMERIC_ENV: Record<string, keyof Config> = {
   PRESENCE_GRACE_MS: 'presenceGraceMs',
   POLL_PRESENCE_LEASE_MS: 'pollPresenceLeaseMs',
   SHUTDOWN_GRACE_MS: 'shutdownGraceMs',
+  CAPTURE_MAX_UNIT_BYTES: 'captureMaxUnitBytes',
+  CAPTURE_MAX_EVENTS_PER_CLIENT: 'captureMaxEventsPerClient',
 };
 
 export class ConfigError extends Error {
@@ -127,6 +138,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
         }
         return url.origin;
       });
+  }
+  if (env.CAPTURE_ALL !== undefined && env.CAPTURE_ALL !== '') {
+    if (env.CAPTURE_ALL !== '0' && env.CAPTURE_ALL !== '1')
+      throw new ConfigError('CAPTURE_ALL must be 0 or 1');
+    config.captureAll = env.CAPTURE_ALL === '1';
   }
   if (env.STATIC_DIR !== undefined) config.staticDir = env.STATIC_DIR === '' ? null : env.STATIC_DIR;
   return config;

@@ -6,11 +6,15 @@ import type { AddressInfo } from 'node:net';
 import { serve, upgradeWebSocket } from '@hono/node-server';
 import { WebSocketServer } from 'ws';
 import { createApp } from './app.ts';
+import { Recorder } from './capture/recorder.ts';
 import type { Config } from './config.ts';
 import type { Broker } from './hub/broker.ts';
 import { Hub } from './hub/hub.ts';
 import { MemoryBroker } from './hub/memory-broker.ts';
 import { ConnectionRegistry } from './transports/connections.ts';
+
+/** Body and frame bytes the recorder scans for chat seqs (a poll answer of 50 long messages is larger). */
+const CAPTURE_SCAN_BYTES = 1024 * 1024;
 
 /** How often shutdown closes keep-alive sockets that have just become idle. */
 const SHUTDOWN_SWEEP_MS = 50;
@@ -21,6 +25,7 @@ export interface RunningServer {
   port: number;
   hub: Hub;
   connections: ConnectionRegistry;
+  recorder: Recorder;
   /** Graceful: refuses new work, closes every connection politely (1001, SSE end, long polls answered). */
   shutdown(): Promise<void>;
 }
@@ -35,7 +40,13 @@ export async function startServer(config: Config, broker?: Broker): Promise<Runn
     maxFragments: config.wsMaxFragments,
     clientTracking: false,
   });
-  const app = createApp({ hub, config, connections, upgradeWebSocket });
+  const recorder = new Recorder({
+    maxUnitBytes: config.captureMaxUnitBytes,
+    maxEventsPerClient: config.captureMaxEventsPerClient,
+    maxScanBytes: CAPTURE_SCAN_BYTES,
+    captureAll: config.captureAll,
+  });
+  const app = createApp({ hub, config, connections, upgradeWebSocket, recorder });
 
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const started = serve(
@@ -43,6 +54,10 @@ export async function startServer(config: Config, broker?: Broker): Promise<Runn
       () => resolve(started),
     );
     started.once('error', reject);
+  });
+  server.on('connection', (socket) => recorder.accept(socket));
+  recorder.onFirstWatcher(() => {
+    if ('closeIdleConnections' in server) server.closeIdleConnections();
   });
   const { port } = server.address() as AddressInfo;
   const displayHost = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -53,6 +68,7 @@ export async function startServer(config: Config, broker?: Broker): Promise<Runn
     port,
     hub,
     connections,
+    recorder,
     shutdown() {
       shuttingDown ??= (async () => {
         await connections.closeAll(config.shutdownGraceMs);

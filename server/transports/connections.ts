@@ -8,7 +8,7 @@ export type CloseReason = 'shutdown';
 
 export interface LiveConnection {
   clientId: string;
-  transport: TransportKind;
+  transport: TransportKind | 'inspect';
   /** Ends the connection politely for the reason; called at most once. */
   close(reason: CloseReason): void;
 }

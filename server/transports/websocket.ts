@@ -33,7 +33,7 @@ export const UPGRADE_ERROR_HEADER = 'x-wirelab-error';
  * dropping any body. So for an upgrade the error code travels in a header, and no content-type promises
  * a JSON body that never comes. A plain GET (no Upgrade header) keeps the usual JSON error.
  */
-function upgradeRefusal(upgradeHeader: string | undefined): (response: Response) => Promise<Response> {
+export function upgradeRefusal(upgradeHeader: string | undefined): (response: Response) => Promise<Response> {
   return async (response) => {
     if (upgradeHeader?.toLowerCase() !== 'websocket') return response;
     const body = ErrorBody.safeParse(await response.json());

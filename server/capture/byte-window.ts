@@ -1,0 +1,75 @@
+/**
+ * The raw bytes of one direction of one connection, kept only as long as a unit may still need them,
+ * and at most `maxUnitBytes` of each unit: a 3 MB body costs 4 KiB here, not 3 MB.
+ */
+export class ByteWindow {
+  readonly #maxUnitBytes: number;
+  /** Segments in stream order; the first starts at or after `#start`. */
+  #segments: Array<{ offset: number; bytes: Uint8Array }> = [];
+  /** Where the unit in progress begins (everything before it has been handed out). */
+  #start = 0;
+  /** Total bytes seen in this direction. */
+  #end = 0;
+
+  constructor(maxUnitBytes: number) {
+    this.#maxUnitBytes = maxUnitBytes;
+  }
+
+  get end(): number {
+    return this.#end;
+  }
+
+  get unitStart(): number {
+    return this.#start;
+  }
+
+  append(bytes: Uint8Array): void {
+    if (bytes.length > 0) this.#segments.push({ offset: this.#end, bytes });
+    this.#end += bytes.length;
+  }
+
+  /**
+   * Hands out the unit that ends at `end` (it starts where the previous one ended): its length and its
+   * first `maxUnitBytes` bytes. Units never overlap, so byte lengths add up to the TCP payload.
+   */
+  take(end: number): { byteOffset: number; byteLength: number; bytes: Uint8Array } {
+    const byteOffset = this.#start;
+    const unitEnd = Math.max(byteOffset, Math.min(end, this.#end));
+    const keepEnd = Math.min(unitEnd, byteOffset + this.#maxUnitBytes);
+    const kept = new Uint8Array(Math.max(0, keepEnd - byteOffset));
+    for (const segment of this.#segments) {
+      const from = Math.max(segment.offset, byteOffset);
+      const to = Math.min(segment.offset + segment.bytes.length, keepEnd);
+      if (to > from)
+        kept.set(segment.bytes.subarray(from - segment.offset, to - segment.offset), from - byteOffset);
+    }
+    this.#start = unitEnd;
+    this.#drop();
+    return { byteOffset, byteLength: unitEnd - byteOffset, bytes: kept };
+  }
+
+  /** After a chunk was decoded: keep only what the unit in progress may still show. */
+  trim(): void {
+    this.#drop();
+    const keepEnd = this.#start + this.#maxUnitBytes;
+    const kept: Array<{ offset: number; bytes: Uint8Array }> = [];
+    for (const segment of this.#segments) {
+      if (segment.offset >= keepEnd) break;
+      const over = segment.offset + segment.bytes.length - keepEnd;
+      kept.push(
+        over > 0
+          ? { offset: segment.offset, bytes: segment.bytes.slice(0, segment.bytes.length - over) }
+          : segment,
+      );
+    }
+    this.#segments = kept;
+  }
+
+  #drop(): void {
+    while (this.#segments.length > 0) {
+      const first = this.#segments[0];
+      if (!first || first.offset + first.bytes.length > this.#start) break;
+      this.#segments.shift();
+    }
+  }
+}

@@ -1,0 +1,452 @@
+/**
+ * One TCP connection, decoded: HTTP/1.1 exchanges in both directions, SSE events inside chunked
+ * responses, and after a 101 the WebSocket frames. It turns bytes into wire units that partition each
+ * direction exactly (every byte belongs to one unit), attributes each unit to the exchange it belongs
+ * to (client id and transport from the request URL), and links it to the chat seqs it carried.
+ */
+import type { WireDirection, WireTransport, WireUnit, WsFrameSummary } from '../../protocol/inspect.ts';
+import {
+  type ChunkEvent,
+  type HeadEvent,
+  Http1Parser,
+  type Http1PushResult,
+} from '../../protocol/wire/http1.ts';
+import type { DecodeError, Layer } from '../../protocol/wire/layers.ts';
+import { SseParser, type SseUnit } from '../../protocol/wire/sse.ts';
+import { type WsFrame, WsFrameDecoder } from '../../protocol/wire/ws-frame.ts';
+import { ByteWindow } from './byte-window.ts';
+
+/** Who an exchange belongs to, from its request line. */
+export interface Exchange {
+  client: string | null;
+  transport: WireTransport;
+  path: string;
+  method: string;
+  isInspector: boolean;
+}
+
+export interface DecodedUnit {
+  exchange: Exchange;
+  dir: WireDirection;
+  unit: WireUnit;
+  atMs: number;
+  byteLength: number;
+  bytes: Uint8Array;
+  layers: Layer[];
+  messageSeqs: number[];
+  ws?: WsFrameSummary;
+  error?: DecodeError;
+}
+
+export interface ConnectionRecorderOptions {
+  maxUnitBytes: number;
+  /** Body and frame bytes scanned for chat seqs (a poll answer of 50 messages is tens of KiB). */
+  maxScanBytes: number;
+}
+
+const TRANSPORT_BY_ENDPOINT: Record<string, WireTransport> = {
+  poll: 'polling',
+  'long-poll': 'long-polling',
+  sse: 'sse',
+  ws: 'websocket',
+  messages: 'send',
+};
+const ROOM_PATH = /^\/api\/rooms\/[^/]+\/([a-z-]+)$/;
+/**
+ * Chat seqs in our JSON: a message object starts with `{"seq":`, an ack carries `"seq":`. Inside a JSON
+ * string every quote is escaped, so chat text can never fake this pattern.
+ */
+const SEQ_PATTERN = /"seq":(\d+)/g;
+const UNKNOWN_EXCHANGE: Exchange = {
+  client: null,
+  transport: 'other',
+  path: '',
+  method: '',
+  isInspector: false,
+};
+
+export function exchangeOf(method: string, target: string): Exchange {
+  let url: URL;
+  try {
+    url = new URL(target, 'http://wirelab.invalid');
+  } catch {
+    return { ...UNKNOWN_EXCHANGE, method, path: target.slice(0, 200) };
+  }
+  const endpoint = ROOM_PATH.exec(url.pathname)?.[1];
+  return {
+    client: url.searchParams.get('client'),
+    transport: (endpoint && TRANSPORT_BY_ENDPOINT[endpoint]) || 'other',
+    path: url.pathname,
+    method,
+    isInspector: url.pathname === '/api/inspect',
+  };
+}
+
+export function seqsIn(bytes: Uint8Array): number[] {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  const seqs: number[] = [];
+  for (const match of text.matchAll(SEQ_PATTERN)) seqs.push(Number(match[1]));
+  // An ack names its seq once and a message names it once, but be safe against repeats.
+  return [...new Set(seqs)];
+}
+
+/** Decoder offsets count from the start of a stream; the page wants them from the start of the unit. */
+function rebase(layers: readonly Layer[], byteOffset: number, maxValueChars: number): Layer[] {
+  return layers.map((layer) => ({
+    ...layer,
+    byteOffset: layer.byteOffset - byteOffset,
+    fields: layer.fields.map((field) => ({
+      ...field,
+      byteOffset: field.byteOffset - byteOffset,
+      value:
+        typeof field.value === 'string' && field.value.length > maxValueChars
+          ? `${field.value.slice(0, maxValueChars)}…`
+          : field.value,
+    })),
+  }));
+}
+
+function wsSummary(frame: WsFrame): WsFrameSummary {
+  return {
+    fin: frame.fin,
+    rsv1: frame.rsv1,
+    rsv2: frame.rsv2,
+    rsv3: frame.rsv3,
+    opcode: frame.opcode,
+    opcodeName: frame.opcodeName,
+    masked: frame.masked,
+    payloadLength: frame.payloadLength,
+    maskingKey: frame.maskingKey,
+    closeCode: frame.close?.code ?? null,
+  };
+}
+
+interface Side {
+  window: ByteWindow;
+  http: Http1Parser;
+  ws: WsFrameDecoder | null;
+  /** Offset in this direction's stream where WebSocket bytes begin. */
+  wsBase: number;
+  failed: boolean;
+  /** Layers gathered for the HTTP message in progress (head, then body pieces). */
+  pendingLayers: Layer[];
+  pendingSeqs: number[];
+  /** What the HTTP message in progress is: a plain request/response, or a WebSocket opening handshake. */
+  pendingUnit: WireUnit;
+}
+
+export class ConnectionRecorder {
+  readonly #options: ConnectionRecorderOptions;
+  readonly #in: Side;
+  readonly #out: Side;
+  /** Requests whose responses have not started, oldest first (HTTP/1.1 answers in order). */
+  readonly #awaitingResponse: Exchange[] = [];
+  #currentRequest: Exchange = UNKNOWN_EXCHANGE;
+  #currentResponse: Exchange = UNKNOWN_EXCHANGE;
+  #upgraded: Exchange | null = null;
+  #sse: SseParser | null = null;
+  #pendingSse: SseUnit[] = [];
+  /** Where de-chunked body bytes fed to the SSE parser sit in the TCP stream, for placing its layers. */
+  #sseSegments: Array<{ bodyOffset: number; streamOffset: number; length: number }> = [];
+  #sseFed = 0;
+  #closeError: DecodeError | null = null;
+  #closing = false;
+
+  constructor(options: ConnectionRecorderOptions) {
+    this.#options = options;
+    const side = (direction: 'in' | 'out'): Side => ({
+      window: new ByteWindow(options.maxUnitBytes),
+      http: new Http1Parser({ direction, maxKeptBodyBytes: options.maxScanBytes }),
+      ws: null,
+      wsBase: 0,
+      failed: false,
+      pendingLayers: [],
+      pendingSeqs: [],
+      pendingUnit: direction === 'in' ? 'http-request' : 'http-response',
+    });
+    this.#in = side('in');
+    this.#out = side('out');
+  }
+
+  /** The WebSocket exchange once upgraded, so the recorder can decide whether to keep watching. */
+  get upgradedExchange(): Exchange | null {
+    return this.#upgraded;
+  }
+
+  push(dir: WireDirection, chunk: Uint8Array, atMs: number): DecodedUnit[] {
+    const side = dir === 'in' ? this.#in : this.#out;
+    side.window.append(chunk);
+    const units: DecodedUnit[] = [];
+    if (side.failed) {
+      units.push(this.#raw(side, dir, atMs));
+    } else if (side.ws) {
+      this.#pushWs(side, dir, chunk, atMs, units);
+    } else {
+      this.#handleHttp(side, dir, side.http.push(chunk), atMs, units);
+    }
+    side.window.trim();
+    return units;
+  }
+
+  /** The connection closed: whatever is unfinished becomes a last unit, so byte counts still add up. */
+  close(atMs: number): DecodedUnit[] {
+    const units: DecodedUnit[] = [];
+    this.#closing = true;
+    for (const [dir, side] of [
+      ['in', this.#in],
+      ['out', this.#out],
+    ] as const) {
+      if (!side.ws && !side.failed) this.#handleHttp(side, dir, side.http.end(), atMs, units);
+      if (side.window.end > side.window.unitStart) units.push(this.#raw(side, dir, atMs));
+    }
+    return units;
+  }
+
+  /** Why the connection ended mid-message, if it did (an SSE stream cut, a request half sent). */
+  get closeError(): DecodeError | null {
+    return this.#closeError;
+  }
+
+  /** The exchange most recently seen on this connection. */
+  get lastExchange(): Exchange {
+    return this.#upgraded ?? this.#currentResponse;
+  }
+
+  #raw(side: Side, dir: WireDirection, atMs: number): DecodedUnit {
+    const exchange = side.ws
+      ? (this.#upgraded ?? UNKNOWN_EXCHANGE)
+      : dir === 'in'
+        ? this.#currentRequest
+        : this.#currentResponse;
+    const unit: WireUnit = side.ws ? 'ws-frame' : dir === 'in' ? 'http-request' : 'http-response';
+    const taken = side.window.take(side.window.end);
+    return {
+      exchange,
+      dir,
+      unit,
+      atMs,
+      byteLength: taken.byteLength,
+      bytes: taken.bytes,
+      layers: [],
+      messageSeqs: [],
+      error: {
+        code: 'CAPTURE_UNDECODED',
+        message: 'these bytes could not be decoded (see the earlier error)',
+      },
+    };
+  }
+
+  #emit(
+    side: Side,
+    units: DecodedUnit[],
+    unit: Omit<DecodedUnit, 'byteLength' | 'bytes' | 'layers'> & { end: number; layers: Layer[] },
+  ): void {
+    const taken = side.window.take(unit.end);
+    const { end: _end, layers, ...rest } = unit;
+    units.push({
+      ...rest,
+      byteLength: taken.byteLength,
+      bytes: taken.bytes,
+      layers: rebase(layers, taken.byteOffset, this.#options.maxUnitBytes),
+    });
+  }
+
+  #handleHttp(
+    side: Side,
+    dir: WireDirection,
+    result: Http1PushResult,
+    atMs: number,
+    units: DecodedUnit[],
+  ): void {
+    for (const event of result.events) {
+      switch (event.kind) {
+        case 'head':
+          this.#onHead(side, dir, event, atMs, units);
+          break;
+        case 'body':
+          side.pendingLayers.push(...event.layers);
+          side.pendingSeqs.push(...seqsIn(event.data));
+          break;
+        case 'body-data':
+          if (dir === 'out' && this.#sse) {
+            this.#sseSegments.push({
+              bodyOffset: this.#sseFed,
+              streamOffset: event.byteOffset,
+              length: event.bytes.length,
+            });
+            this.#sseFed += event.bytes.length;
+            this.#pendingSse.push(...this.#sse.push(event.bytes).units);
+          }
+          break;
+        case 'chunk':
+          this.#onChunk(side, dir, event, atMs, units);
+          break;
+        case 'message-end': {
+          if (side.pendingLayers.length === 0 && side.window.unitStart >= event.byteOffset + event.byteLength)
+            break;
+          const exchange = dir === 'in' ? this.#currentRequest : this.#currentResponse;
+          this.#emit(side, units, {
+            exchange,
+            dir,
+            unit: side.pendingUnit,
+            atMs,
+            end: event.byteOffset + event.byteLength,
+            layers: side.pendingLayers,
+            messageSeqs: side.pendingSeqs,
+          });
+          side.pendingLayers = [];
+          side.pendingSeqs = [];
+          break;
+        }
+        case 'upgrade':
+          break;
+      }
+    }
+    if (result.error) {
+      side.failed = true;
+      if (this.#closing && side.window.end === side.window.unitStart) {
+        // Nothing left to show as a unit: the close itself carries the news.
+        this.#closeError = result.error;
+      } else {
+        units.push({ ...this.#raw(side, dir, atMs), error: result.error });
+      }
+    }
+    if (result.upgraded && !side.ws) this.#startWs(side, dir, result.leftover, atMs, units);
+  }
+
+  #onHead(side: Side, dir: WireDirection, head: HeadEvent, atMs: number, units: DecodedUnit[]): void {
+    if (dir === 'in') {
+      const exchange = head.request ? exchangeOf(head.request.method, head.request.target) : UNKNOWN_EXCHANGE;
+      this.#currentRequest = exchange;
+      this.#awaitingResponse.push(exchange);
+      this.#out.http.expectResponseTo(exchange.method || 'GET');
+      side.pendingLayers = [...head.layers];
+      const upgrade = head.headers.find((header) => header.name.toLowerCase() === 'upgrade')?.value ?? '';
+      side.pendingUnit = upgrade.toLowerCase() === 'websocket' ? 'ws-handshake' : 'http-request';
+      return;
+    }
+    this.#currentResponse = this.#awaitingResponse.shift() ?? UNKNOWN_EXCHANGE;
+    const status = head.response?.status ?? 0;
+    if (status === 101) {
+      // The server agreed to switch: the request was the opening handshake, this head its answer.
+      this.#upgraded = this.#currentResponse;
+      this.#emit(side, units, {
+        exchange: this.#currentResponse,
+        dir,
+        unit: 'ws-handshake',
+        atMs,
+        end: head.byteOffset + head.byteLength,
+        layers: head.layers,
+        messageSeqs: [],
+      });
+      this.#handleHttp(this.#in, 'in', this.#in.http.resolveUpgrade(true), atMs, units);
+      return;
+    }
+    // A refused upgrade (403, 400) means the request side goes on as HTTP (a no-op when none is pending).
+    this.#handleHttp(this.#in, 'in', this.#in.http.resolveUpgrade(false), atMs, units);
+    const contentType =
+      head.headers.find((header) => header.name.toLowerCase() === 'content-type')?.value ?? '';
+    this.#sse = contentType.startsWith('text/event-stream') ? new SseParser() : null;
+    this.#pendingSse = [];
+    this.#sseSegments = [];
+    this.#sseFed = 0;
+    if (head.bodyMode === 'chunked' || head.bodyMode === 'until-close') {
+      // A streaming response: show its head now, then each chunk as it comes.
+      this.#emit(side, units, {
+        exchange: this.#currentResponse,
+        dir,
+        unit: 'http-response',
+        atMs,
+        end: head.byteOffset + head.byteLength,
+        layers: head.layers,
+        messageSeqs: [],
+      });
+      side.pendingLayers = [];
+      return;
+    }
+    side.pendingLayers = [...head.layers];
+  }
+
+  #onChunk(side: Side, dir: WireDirection, chunk: ChunkEvent, atMs: number, units: DecodedUnit[]): void {
+    const sse = this.#pendingSse;
+    this.#pendingSse = [];
+    const meaningful = sse.filter((unit) => unit.kind !== 'bom');
+    let unit: WireUnit = 'http-chunk';
+    const only = meaningful.length === 1 ? meaningful[0] : undefined;
+    if (only?.kind === 'event') unit = 'sse-event';
+    else if (only?.kind === 'comment') unit = 'sse-comment';
+    const end = chunk.byteOffset + chunk.byteLength;
+    // SSE layers count from the start of the de-chunked body; move them to where those bytes sat on the wire.
+    const sseLayers = sse.flatMap((piece) => piece.layers.map((layer) => this.#toStream(layer)));
+    const lastSegment = this.#sseSegments.at(-1);
+    this.#sseSegments = lastSegment ? [lastSegment] : [];
+    const seqs = meaningful.flatMap((piece) =>
+      piece.kind === 'event' ? seqsIn(new TextEncoder().encode(piece.data)) : [],
+    );
+    this.#emit(side, units, {
+      exchange: this.#currentResponse,
+      dir,
+      unit,
+      atMs,
+      end,
+      layers: [...chunk.layers.slice(0, 1), ...sseLayers, ...chunk.layers.slice(1)],
+      messageSeqs: seqs,
+    });
+  }
+
+  #streamOffsetOfBody(bodyOffset: number): number {
+    const segment =
+      this.#sseSegments.find(
+        (piece) => bodyOffset >= piece.bodyOffset && bodyOffset < piece.bodyOffset + piece.length,
+      ) ?? this.#sseSegments.at(-1);
+    return segment ? segment.streamOffset + (bodyOffset - segment.bodyOffset) : bodyOffset;
+  }
+
+  #toStream(layer: Layer): Layer {
+    return {
+      ...layer,
+      byteOffset: this.#streamOffsetOfBody(layer.byteOffset),
+      fields: layer.fields.map((field) => ({
+        ...field,
+        byteOffset: this.#streamOffsetOfBody(field.byteOffset),
+      })),
+    };
+  }
+
+  #startWs(side: Side, dir: WireDirection, leftover: Uint8Array, atMs: number, units: DecodedUnit[]): void {
+    side.ws = new WsFrameDecoder({
+      maxKeptPayloadBytes: this.#options.maxScanBytes,
+      sender: dir === 'in' ? 'client' : 'server',
+    });
+    side.wsBase = side.window.end - leftover.length;
+    if (leftover.length > 0) this.#pushWs(side, dir, leftover, atMs, units);
+  }
+
+  #pushWs(side: Side, dir: WireDirection, chunk: Uint8Array, atMs: number, units: DecodedUnit[]): void {
+    const decoder = side.ws;
+    if (!decoder) return;
+    const result = decoder.push(chunk);
+    for (const frame of result.frames) {
+      const error = frame.errors[0];
+      this.#emit(side, units, {
+        exchange: this.#upgraded ?? UNKNOWN_EXCHANGE,
+        dir,
+        unit: 'ws-frame',
+        atMs,
+        end: side.wsBase + frame.byteOffset + frame.byteLength,
+        layers: frame.layers.map((layer) => ({
+          ...layer,
+          byteOffset: layer.byteOffset + side.wsBase,
+          fields: layer.fields.map((field) => ({ ...field, byteOffset: field.byteOffset + side.wsBase })),
+        })),
+        messageSeqs: frame.opcode === 1 || frame.opcode === 0 ? seqsIn(frame.payload) : [],
+        ws: wsSummary(frame),
+        ...(error ? { error } : {}),
+      });
+    }
+    if (result.error) {
+      side.failed = true;
+      units.push({ ...this.#raw(side, dir, atMs), error: result.error });
+    }
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * GET /api/inspect?client= (WebSocket): one client's wire events. First a `hello` with the capture caps,
+ * then the ring of recent events, then each new one as it is decoded. `{ "type": "time", clientSentMs }`
+ * is answered with the server clock, so the page can estimate its offset (DESIGN.md, "Time"). The
+ * recorder never captures this socket's own bytes.
+ */
+import { Hono } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import { WebSocket } from 'ws';
+import { InspectClientFrame, type InspectServerFrame } from '../../protocol/inspect.ts';
+import { CLOSE_CODES, ClientId } from '../../protocol/messages.ts';
+import type { ServerEnv, TransportDeps } from '../transports/deps.ts';
+import { errorResponse } from '../transports/errors.ts';
+import { isAllowedOrigin } from '../transports/origin.ts';
+import { upgradeRefusal } from '../transports/websocket.ts';
+import type { Recorder } from './recorder.ts';
+import { nowMs } from './socket-tap.ts';
+
+export interface InspectDeps extends TransportDeps {
+  recorder: Recorder;
+}
+
+type InspectEnv = ServerEnv & { Variables: { client: string } };
+
+export function createInspectRoutes({
+  recorder,
+  config,
+  connections,
+  upgradeWebSocket,
+}: InspectDeps): Hono<ServerEnv> {
+  const routes = new Hono<ServerEnv>();
+  routes.get(
+    '/inspect',
+    createMiddleware<InspectEnv>(async (c, next) => {
+      const refusal = upgradeRefusal(c.req.header('upgrade'));
+      if (!isAllowedOrigin(c.req.header('origin'), c.req.header('host'), config.allowedOrigins)) {
+        return refusal(errorResponse(c, 403, 'forbidden_origin', 'this origin may not open an inspector'));
+      }
+      const client = ClientId.safeParse(c.req.query('client'));
+      if (!client.success) {
+        return refusal(
+          errorResponse(c, 400, 'invalid_client', 'query parameter client must be 1-64 of A-Z a-z 0-9 _ -'),
+        );
+      }
+      if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
+        return errorResponse(c, 426, 'bad_request', 'the inspector is a WebSocket: send an Upgrade request', {
+          upgrade: 'websocket',
+        });
+      }
+      c.set('client', client.data);
+      await next();
+    }),
+    upgradeWebSocket((c) => {
+      const client = c.get('client');
+      let socket: WebSocket | null = null;
+      let unwatch: (() => void) | null = null;
+      let registration: { release(): void } | null = null;
+
+      const cleanup = () => {
+        unwatch?.();
+        unwatch = null;
+        registration?.release();
+      };
+      const send = (frame: InspectServerFrame) => {
+        if (!socket || socket.readyState !== WebSocket.OPEN) return;
+        if (socket.bufferedAmount > config.maxQueueBytes) {
+          // The page fell behind; it reconnects and the replay (deduped by eventSeq) fills the gap.
+          cleanup();
+          socket.close(CLOSE_CODES.slowReader, 'inspector fell behind: reconnect');
+          return;
+        }
+        socket.send(JSON.stringify(frame));
+      };
+
+      return {
+        onOpen(_event, ws) {
+          if (!(ws.raw instanceof WebSocket))
+            throw new Error('expected a ws WebSocket from our WebSocketServer');
+          socket = ws.raw;
+          const opened = socket;
+          registration = connections.register({
+            clientId: client,
+            transport: 'inspect',
+            close: () => opened.close(CLOSE_CODES.goingAway, 'server shutting down'),
+          });
+          if (!registration) {
+            opened.close(CLOSE_CODES.tooManyConnections, 'too many connections for this client id');
+            return;
+          }
+          send({
+            type: 'hello',
+            client,
+            maxUnitBytes: recorder.options.maxUnitBytes,
+            maxEventsPerClient: recorder.options.maxEventsPerClient,
+          });
+          const watching = recorder.watch(client, send);
+          unwatch = watching.unwatch;
+          for (const event of watching.replay) send(event);
+        },
+        onMessage(event) {
+          const serverNowMs = nowMs();
+          let json: unknown = null;
+          try {
+            json = typeof event.data === 'string' ? JSON.parse(event.data) : null;
+          } catch (error) {
+            if (!(error instanceof SyntaxError)) throw error;
+          }
+          const frame = InspectClientFrame.safeParse(json);
+          if (!frame.success) {
+            socket?.close(
+              CLOSE_CODES.policyViolation,
+              'inspector frames are {"type":"time","clientSentMs":n}',
+            );
+            return;
+          }
+          send({ type: 'time', clientSentMs: frame.data.clientSentMs, serverNowMs });
+        },
+        onClose: cleanup,
+        onError: cleanup,
+      };
+    }),
+  );
+  return routes;
+}

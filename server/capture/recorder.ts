@@ -1,0 +1,237 @@
+/**
+ * The recorder: taps the sockets worth tapping, turns their bytes into wire events per client id, keeps a
+ * bounded ring of recent events per client, and hands them to inspectors as they happen.
+ *
+ * What gets captured: while no inspector is open (and CAPTURE_ALL is off), nothing; accepted sockets are
+ * not even tapped. While one is, every newly accepted socket is tapped and decoded; units are kept for
+ * clients that have (or recently had) an inspector. An upgraded WebSocket of a client nobody watches is
+ * let go at the upgrade, so capture costs a chat WebSocket nothing unless someone is looking at it.
+ */
+import type { Socket } from 'node:net';
+import type { WireEvent } from '../../protocol/inspect.ts';
+import { ID_PATTERN } from '../../protocol/messages.ts';
+import { ConnectionRecorder, type DecodedUnit, type Exchange } from './connection-recorder.ts';
+import { nowMs, type SocketTap, tapSocket } from './socket-tap.ts';
+
+export interface RecorderOptions {
+  /** Raw bytes kept per unit (the full length is always reported). */
+  maxUnitBytes: number;
+  maxEventsPerClient: number;
+  /** Body and frame bytes scanned for chat seqs. */
+  maxScanBytes: number;
+  /** Capture every connection and keep every client's events, inspector or not. */
+  captureAll: boolean;
+}
+
+/** Clients whose rings are kept at once; the least recently active is dropped first. */
+export const MAX_CAPTURED_CLIENTS = 200;
+
+export type WireListener = (event: WireEvent) => void;
+
+interface Ring {
+  events: WireEvent[];
+  nextSeq: number;
+  listeners: Set<WireListener>;
+}
+
+export class Recorder {
+  readonly options: RecorderOptions;
+  readonly #rings = new Map<string, Ring>();
+  #watchers = 0;
+  #nextConnId = 1;
+  #onFirstWatcher: (() => void) | null = null;
+
+  constructor(options: RecorderOptions) {
+    this.options = options;
+  }
+
+  get isCapturing(): boolean {
+    return this.options.captureAll || this.#watchers > 0;
+  }
+
+  /**
+   * Called when the first inspector opens. The server closes idle keep-alive sockets then, so the
+   * browser's next request opens a fresh (tapped) connection instead of reusing an untapped one.
+   */
+  onFirstWatcher(callback: () => void): void {
+    this.#onFirstWatcher = callback;
+  }
+
+  /** For the server's `connection` event: taps the socket when anyone is capturing. */
+  accept(socket: Socket): void {
+    if (!this.isCapturing) return;
+    new CapturedConnection(this, socket, this.#nextConnId++);
+  }
+
+  /** Keeps this client's units from now on; `replay` is what the ring holds already. */
+  watch(client: string, listener: WireListener): { replay: WireEvent[]; unwatch: () => void } {
+    const ring = this.#ring(client);
+    ring.listeners.add(listener);
+    this.#watchers += 1;
+    if (this.#watchers === 1) this.#onFirstWatcher?.();
+    let watching = true;
+    return {
+      replay: [...ring.events],
+      unwatch: () => {
+        if (!watching) return;
+        watching = false;
+        ring.listeners.delete(listener);
+        this.#watchers -= 1;
+      },
+    };
+  }
+
+  /** Whether units of this client are kept (it has, or had, an inspector; or everything is captured). */
+  keeps(client: string): boolean {
+    return this.options.captureAll || this.#rings.has(client);
+  }
+
+  /** Whether someone is looking at this client right now. */
+  isWatched(client: string): boolean {
+    return (this.#rings.get(client)?.listeners.size ?? 0) > 0;
+  }
+
+  record(event: Omit<WireEvent, 'eventSeq'>): void {
+    if (!this.keeps(event.client)) return;
+    const ring = this.#ring(event.client);
+    const full: WireEvent = { ...event, eventSeq: ring.nextSeq++ };
+    ring.events.push(full);
+    if (ring.events.length > this.options.maxEventsPerClient) ring.events.shift();
+    for (const listener of ring.listeners) listener(full);
+  }
+
+  #ring(client: string): Ring {
+    let ring = this.#rings.get(client);
+    if (ring) {
+      // Map order is insertion order: re-inserting marks it most recently active.
+      this.#rings.delete(client);
+    } else {
+      ring = { events: [], nextSeq: 1, listeners: new Set() };
+    }
+    this.#rings.set(client, ring);
+    if (this.#rings.size > MAX_CAPTURED_CLIENTS) {
+      for (const [oldest, candidate] of this.#rings) {
+        if (candidate.listeners.size > 0) continue;
+        this.#rings.delete(oldest);
+        break;
+      }
+    }
+    return ring;
+  }
+}
+
+/** One tapped socket: its decoder, the clients seen on it, and its open time. */
+class CapturedConnection {
+  readonly #recorder: Recorder;
+  readonly #connId: number;
+  readonly #openedAtMs: number;
+  readonly #decoder: ConnectionRecorder;
+  readonly #tap: SocketTap;
+  /** Clients that had an exchange on this connection: each sees its open and its close. */
+  readonly #clients = new Set<string>();
+  #upgradeDecided = false;
+  readonly #peer: string;
+
+  constructor(recorder: Recorder, socket: Socket, connId: number) {
+    this.#recorder = recorder;
+    this.#connId = connId;
+    this.#openedAtMs = nowMs();
+    this.#peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+    this.#decoder = new ConnectionRecorder({
+      maxUnitBytes: recorder.options.maxUnitBytes,
+      maxScanBytes: recorder.options.maxScanBytes,
+    });
+    this.#tap = tapSocket(socket, {
+      bytes: (direction, chunk, atMs) => this.#handle(this.#decoder.push(direction, chunk, atMs)),
+      closed: (atMs) => this.#closed(atMs),
+    });
+  }
+
+  #handle(units: DecodedUnit[]): void {
+    for (const unit of units) {
+      if (unit.exchange.isInspector) {
+        // The inspector's own bytes are never captured: let go of this socket entirely.
+        this.#tap.detach();
+        return;
+      }
+      const client = this.#clientOf(unit.exchange);
+      if (client === null) continue;
+      this.#recorder.record({
+        type: 'wire',
+        client,
+        connId: this.#connId,
+        transport: unit.exchange.transport,
+        dir: unit.dir,
+        atMs: unit.atMs,
+        unit: unit.unit,
+        byteLength: unit.byteLength,
+        bytesBase64: Buffer.from(unit.bytes.buffer, unit.bytes.byteOffset, unit.bytes.byteLength).toString(
+          'base64',
+        ),
+        truncated: unit.bytes.byteLength < unit.byteLength,
+        layers: unit.layers,
+        messageSeqs: unit.messageSeqs,
+        ...(unit.exchange.path ? { path: unit.exchange.path } : {}),
+        ...(unit.ws ? { ws: unit.ws } : {}),
+        ...(unit.error ? { error: { code: unit.error.code, message: unit.error.message } } : {}),
+      });
+    }
+    this.#decideAfterUpgrade();
+  }
+
+  /** A chat WebSocket nobody is watching is let go at the upgrade: its frames then cost nothing. */
+  #decideAfterUpgrade(): void {
+    const upgraded = this.#decoder.upgradedExchange;
+    if (!upgraded || this.#upgradeDecided) return;
+    this.#upgradeDecided = true;
+    const client = upgraded.client;
+    if (client === null || !this.#recorder.keeps(client)) this.#tap.detach();
+  }
+
+  /** The unit's client, announcing this connection's open to a client seeing it for the first time. */
+  #clientOf(exchange: Exchange): string | null {
+    const client = exchange.client;
+    if (client === null || !ID_PATTERN.test(client)) return null;
+    if (!this.#clients.has(client)) {
+      this.#clients.add(client);
+      this.#recorder.record({
+        ...this.#tcpEvent(client, 'tcp-open', this.#openedAtMs, exchange),
+        peer: this.#peer,
+      });
+    }
+    return client;
+  }
+
+  #closed(atMs: number): void {
+    this.#handle(this.#decoder.close(atMs));
+    const error = this.#decoder.closeError;
+    for (const client of this.#clients) {
+      this.#recorder.record({
+        ...this.#tcpEvent(client, 'tcp-close', atMs, this.#decoder.lastExchange),
+        ...(error ? { error: { code: error.code, message: error.message } } : {}),
+      });
+    }
+  }
+
+  #tcpEvent(
+    client: string,
+    unit: 'tcp-open' | 'tcp-close',
+    atMs: number,
+    exchange: Exchange,
+  ): Omit<WireEvent, 'eventSeq'> {
+    return {
+      type: 'wire',
+      client,
+      connId: this.#connId,
+      transport: exchange.transport,
+      dir: 'in',
+      atMs,
+      unit,
+      byteLength: 0,
+      bytesBase64: '',
+      truncated: false,
+      layers: [],
+      messageSeqs: [],
+    };
+  }
+}

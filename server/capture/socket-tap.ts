@@ -1,0 +1,91 @@
+/**
+ * The tap: sees every byte one accepted TCP socket reads and writes, with the time it crossed, and
+ * parses nothing. Reads come from a `data` listener put first in line; writes from wrapping the
+ * socket's own `_write`/`_writev`, the point where Node hands bytes to the kernel, so HTTP responses,
+ * SSE chunks and WebSocket frames are all seen exactly as sent, in order.
+ *
+ * Adding a `data` listener makes Node's HTTP server stop reading the socket natively (`unconsume`), a
+ * small cost per HTTP request; that is why the recorder taps only sockets accepted while someone is
+ * watching, and detaches from upgraded sockets nobody watches. Capture off touches no socket.
+ */
+import type { Socket } from 'node:net';
+
+export type TapDirection = 'in' | 'out';
+
+export interface TapSink {
+  bytes(direction: TapDirection, chunk: Uint8Array, atMs: number): void;
+  closed(atMs: number): void;
+}
+
+export interface SocketTap {
+  /** Stops observing; the socket works exactly as before. Idempotent. */
+  detach(): void;
+}
+
+type WriteFn = (chunk: unknown, encoding: BufferEncoding, callback: (error?: Error | null) => void) => void;
+type WritevFn = (
+  chunks: Array<{ chunk: unknown; encoding: BufferEncoding }>,
+  callback: (error?: Error | null) => void,
+) => void;
+
+/** The implementation hooks of a Writable: what Node calls when it actually writes to the socket. */
+interface WritableHooks {
+  _write: WriteFn;
+  _writev?: WritevFn;
+}
+
+export function nowMs(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+function toBytes(chunk: unknown, encoding: BufferEncoding): Uint8Array {
+  if (chunk instanceof Uint8Array) return chunk;
+  // HTTP heads arrive as latin1 strings, bodies as utf8 strings: encode exactly as Node will.
+  return Buffer.from(String(chunk), encoding);
+}
+
+export function tapSocket(socket: Socket, sink: TapSink): SocketTap {
+  const hooks = socket as unknown as WritableHooks;
+  const ownWrite = Object.hasOwn(socket, '_write') ? hooks._write : undefined;
+  const ownWritev = Object.hasOwn(socket, '_writev') ? hooks._writev : undefined;
+  const originalWrite = hooks._write;
+  const originalWritev = hooks._writev;
+  let attached = true;
+
+  const onData = (chunk: Buffer) => {
+    if (attached) sink.bytes('in', chunk, nowMs());
+  };
+  const onClose = () => {
+    if (attached) sink.closed(nowMs());
+    detach();
+  };
+
+  hooks._write = function tappedWrite(chunk, encoding, callback) {
+    if (attached) sink.bytes('out', toBytes(chunk, encoding), nowMs());
+    originalWrite.call(this, chunk, encoding, callback);
+  };
+  if (originalWritev) {
+    hooks._writev = function tappedWritev(chunks, callback) {
+      if (attached) {
+        const atMs = nowMs();
+        for (const { chunk, encoding } of chunks) sink.bytes('out', toBytes(chunk, encoding), atMs);
+      }
+      originalWritev.call(this, chunks, callback);
+    };
+  }
+  socket.prependListener('data', onData);
+  socket.once('close', onClose);
+
+  const detach = () => {
+    if (!attached) return;
+    attached = false;
+    socket.off('data', onData);
+    socket.off('close', onClose);
+    // Put back exactly what was there: the prototype's methods (delete the own property) or the socket's own.
+    if (ownWrite) hooks._write = ownWrite;
+    else delete (hooks as Partial<WritableHooks>)._write;
+    if (ownWritev) hooks._writev = ownWritev;
+    else delete (hooks as Partial<WritableHooks>)._writev;
+  };
+  return { detach };
+}
