@@ -20,6 +20,8 @@ export const createSessionSlice: StateCreator<WirelabState, [], [], SessionSlice
     const { name, room, transportKind, joined } = get();
     saveSession({ name, room, transport: transportKind, joined });
   };
+  // Which join is current: a join's deferred connect must not run after a leave or a later join.
+  let joinAttempt = 0;
   return {
     clientId: loadClientId(),
     name: stored?.name ?? '',
@@ -31,10 +33,19 @@ export const createSessionSlice: StateCreator<WirelabState, [], [], SessionSlice
       set({ name, room, joined: true });
       persist();
       get().restoreRoom();
-      get().connect();
+      const attempt = ++joinAttempt;
+      // The inspector first: the server captures only connections it accepts while one is open.
+      set({ status: 'connecting' });
+      void get()
+        .openInspector()
+        .then(() => {
+          if (attempt === joinAttempt && get().joined && get().transport === null) get().connect();
+        });
     },
     leave() {
+      joinAttempt += 1;
       get().disconnect();
+      get().closeInspector();
       set({ joined: false });
       persist();
     },
