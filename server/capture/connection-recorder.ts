@@ -4,7 +4,7 @@
  * direction exactly (every byte belongs to one unit), attributes each unit to the exchange it belongs
  * to (client id and transport from the request URL), and links it to the chat seqs it carried.
  */
-import type { WireDirection, WireTransport, WireUnit, WsFrameSummary } from '../../protocol/inspect.ts';
+import type { WireDirection, WireUnit, WsFrameSummary } from '../../protocol/inspect.ts';
 import {
   type ChunkEvent,
   type HeadEvent,
@@ -13,17 +13,20 @@ import {
 } from '../../protocol/wire/http1.ts';
 import type { DecodeError, Layer } from '../../protocol/wire/layers.ts';
 import { SseParser, type SseUnit } from '../../protocol/wire/sse.ts';
-import { type WsFrame, WsFrameDecoder } from '../../protocol/wire/ws-frame.ts';
+import { WsFrameDecoder } from '../../protocol/wire/ws-frame.ts';
 import { ByteWindow } from './byte-window.ts';
+import {
+  type Exchange,
+  exchangeOf,
+  handshakeLayers,
+  headerOf,
+  rebase,
+  seqsIn,
+  UNKNOWN_EXCHANGE,
+  wsSummary,
+} from './unit-details.ts';
 
-/** Who an exchange belongs to, from its request line. */
-export interface Exchange {
-  client: string | null;
-  transport: WireTransport;
-  path: string;
-  method: string;
-  isInspector: boolean;
-}
+export type { Exchange } from './unit-details.ts';
 
 export interface DecodedUnit {
   exchange: Exchange;
@@ -42,83 +45,6 @@ export interface ConnectionRecorderOptions {
   maxUnitBytes: number;
   /** Body and frame bytes scanned for chat seqs (a poll answer of 50 messages is tens of KiB). */
   maxScanBytes: number;
-}
-
-const TRANSPORT_BY_ENDPOINT: Record<string, WireTransport> = {
-  poll: 'polling',
-  'long-poll': 'long-polling',
-  sse: 'sse',
-  ws: 'websocket',
-  messages: 'send',
-};
-const ROOM_PATH = /^\/api\/rooms\/[^/]+\/([a-z-]+)$/;
-/**
- * Chat seqs in our JSON: a message object starts with `{"seq":`, an ack carries `"seq":`. Inside a JSON
- * string every quote is escaped, so chat text can never fake this pattern.
- */
-const SEQ_PATTERN = /"seq":(\d+)/g;
-const UNKNOWN_EXCHANGE: Exchange = {
-  client: null,
-  transport: 'other',
-  path: '',
-  method: '',
-  isInspector: false,
-};
-
-export function exchangeOf(method: string, target: string): Exchange {
-  let url: URL;
-  try {
-    url = new URL(target, 'http://wirelab.invalid');
-  } catch {
-    return { ...UNKNOWN_EXCHANGE, method, path: target.slice(0, 200) };
-  }
-  const endpoint = ROOM_PATH.exec(url.pathname)?.[1];
-  return {
-    client: url.searchParams.get('client'),
-    transport: (endpoint && TRANSPORT_BY_ENDPOINT[endpoint]) || 'other',
-    path: url.pathname,
-    method,
-    isInspector: url.pathname === '/api/inspect',
-  };
-}
-
-export function seqsIn(bytes: Uint8Array): number[] {
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
-  const seqs: number[] = [];
-  for (const match of text.matchAll(SEQ_PATTERN)) seqs.push(Number(match[1]));
-  // An ack names its seq once and a message names it once, but be safe against repeats.
-  return [...new Set(seqs)];
-}
-
-/** Decoder offsets count from the start of a stream; the page wants them from the start of the unit. */
-function rebase(layers: readonly Layer[], byteOffset: number, maxValueChars: number): Layer[] {
-  return layers.map((layer) => ({
-    ...layer,
-    byteOffset: layer.byteOffset - byteOffset,
-    fields: layer.fields.map((field) => ({
-      ...field,
-      byteOffset: field.byteOffset - byteOffset,
-      value:
-        typeof field.value === 'string' && field.value.length > maxValueChars
-          ? `${field.value.slice(0, maxValueChars)}…`
-          : field.value,
-    })),
-  }));
-}
-
-function wsSummary(frame: WsFrame): WsFrameSummary {
-  return {
-    fin: frame.fin,
-    rsv1: frame.rsv1,
-    rsv2: frame.rsv2,
-    rsv3: frame.rsv3,
-    opcode: frame.opcode,
-    opcodeName: frame.opcodeName,
-    masked: frame.masked,
-    payloadLength: frame.payloadLength,
-    maskingKey: frame.maskingKey,
-    closeCode: frame.close?.code ?? null,
-  };
 }
 
 interface Side {
@@ -321,8 +247,10 @@ export class ConnectionRecorder {
       this.#awaitingResponse.push(exchange);
       this.#out.http.expectResponseTo(exchange.method || 'GET');
       side.pendingLayers = [...head.layers];
-      const upgrade = head.headers.find((header) => header.name.toLowerCase() === 'upgrade')?.value ?? '';
+      const upgrade = headerOf(head.headers, 'upgrade')?.value ?? '';
       side.pendingUnit = upgrade.toLowerCase() === 'websocket' ? 'ws-handshake' : 'http-request';
+      const key = headerOf(head.headers, 'sec-websocket-key')?.value;
+      if (key !== undefined) exchange.wsKey = key;
       return;
     }
     this.#currentResponse = this.#awaitingResponse.shift() ?? UNKNOWN_EXCHANGE;
@@ -336,7 +264,7 @@ export class ConnectionRecorder {
         unit: 'ws-handshake',
         atMs,
         end: head.byteOffset + head.byteLength,
-        layers: head.layers,
+        layers: [...head.layers, ...handshakeLayers(this.#currentResponse.wsKey, head.headers)],
         messageSeqs: [],
       });
       this.#handleHttp(this.#in, 'in', this.#in.http.resolveUpgrade(true), atMs, units);

@@ -1,0 +1,157 @@
+/**
+ * Pure pieces of turning decoded bytes into wire units: which exchange (client, transport) a request
+ * belongs to, which chat seqs a payload carried, layer offsets relative to a unit, and the opening
+ * handshake's Accept computation.
+ */
+import type { WireTransport, WsFrameSummary } from '../../protocol/inspect.ts';
+import type { Http1Header } from '../../protocol/wire/http1.ts';
+import type { Layer } from '../../protocol/wire/layers.ts';
+import type { WsFrame } from '../../protocol/wire/ws-frame.ts';
+import { computeAccept, parseExtensions } from '../../protocol/wire/ws-handshake.ts';
+
+/** Who an exchange belongs to, from its request line. */
+export interface Exchange {
+  client: string | null;
+  transport: WireTransport;
+  path: string;
+  method: string;
+  isInspector: boolean;
+  /** The opening handshake's Sec-WebSocket-Key, to show how the server's Accept was computed. */
+  wsKey?: string;
+}
+
+const TRANSPORT_BY_ENDPOINT: Record<string, WireTransport> = {
+  poll: 'polling',
+  'long-poll': 'long-polling',
+  sse: 'sse',
+  ws: 'websocket',
+  messages: 'send',
+};
+const ROOM_PATH = /^\/api\/rooms\/[^/]+\/([a-z-]+)$/;
+/**
+ * Chat seqs in our JSON: a message object starts with `{"seq":`, an ack carries `"seq":`. Inside a JSON
+ * string every quote is escaped, so chat text can never fake this pattern.
+ */
+const SEQ_PATTERN = /"seq":(\d+)/g;
+export const UNKNOWN_EXCHANGE: Exchange = {
+  client: null,
+  transport: 'other',
+  path: '',
+  method: '',
+  isInspector: false,
+};
+
+export function exchangeOf(method: string, target: string): Exchange {
+  let url: URL;
+  try {
+    url = new URL(target, 'http://wirelab.invalid');
+  } catch {
+    return { ...UNKNOWN_EXCHANGE, method, path: target.slice(0, 200) };
+  }
+  const endpoint = ROOM_PATH.exec(url.pathname)?.[1];
+  return {
+    client: url.searchParams.get('client'),
+    transport: (endpoint && TRANSPORT_BY_ENDPOINT[endpoint]) || 'other',
+    path: url.pathname,
+    method,
+    isInspector: url.pathname === '/api/inspect',
+  };
+}
+
+export function seqsIn(bytes: Uint8Array): number[] {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  const seqs: number[] = [];
+  for (const match of text.matchAll(SEQ_PATTERN)) seqs.push(Number(match[1]));
+  // An ack names its seq once and a message names it once, but be safe against repeats.
+  return [...new Set(seqs)];
+}
+
+/** Decoder offsets count from the start of a stream; the page wants them from the start of the unit. */
+export function rebase(layers: readonly Layer[], byteOffset: number, maxValueChars: number): Layer[] {
+  return layers.map((layer) => ({
+    ...layer,
+    byteOffset: layer.byteOffset - byteOffset,
+    fields: layer.fields.map((field) => ({
+      ...field,
+      byteOffset: field.byteOffset - byteOffset,
+      value:
+        typeof field.value === 'string' && field.value.length > maxValueChars
+          ? `${field.value.slice(0, maxValueChars)}…`
+          : field.value,
+    })),
+  }));
+}
+
+export function headerOf(headers: readonly Http1Header[], name: string): Http1Header | undefined {
+  return headers.find((header) => header.name.toLowerCase() === name);
+}
+
+/**
+ * The 101's proof of understanding, step by step over its Sec-WebSocket-Accept line (RFC 6455 4.2.2), and
+ * the extensions the server agreed to over its Sec-WebSocket-Extensions line.
+ */
+export function handshakeLayers(key: string | undefined, headers: readonly Http1Header[]): Layer[] {
+  const layers: Layer[] = [];
+  const accept = headerOf(headers, 'sec-websocket-accept');
+  if (accept && key !== undefined) {
+    const computed = computeAccept(key);
+    const at = { byteOffset: accept.byteOffset, byteLength: accept.byteLength };
+    layers.push({
+      name: 'How the server computed Sec-WebSocket-Accept',
+      ...at,
+      fields: [
+        ...computed.steps.map((step) => ({
+          name: step.title,
+          ...at,
+          value: step.value,
+          meaning: step.meaning,
+        })),
+        {
+          name: 'Matches',
+          ...at,
+          value: computed.accept === accept.value.trim(),
+          meaning:
+            computed.accept === accept.value.trim()
+              ? 'The value the server sent equals the one computed from the key: the browser accepts the upgrade.'
+              : 'The value the server sent differs from the one computed from the key: a browser would refuse this upgrade.',
+        },
+      ],
+    });
+  }
+  const extensions = headerOf(headers, 'sec-websocket-extensions');
+  if (extensions) {
+    const parsed = parseExtensions(extensions.value);
+    const at = { byteOffset: extensions.byteOffset, byteLength: extensions.byteLength };
+    layers.push({
+      name: 'Negotiated extensions',
+      ...at,
+      fields: parsed.ok
+        ? parsed.value.flatMap((offer) => [
+            { name: offer.name, ...at, value: offer.name, meaning: offer.meaning },
+            ...offer.params.map((param) => ({
+              name: param.name,
+              ...at,
+              value: param.value,
+              meaning: param.meaning,
+            })),
+          ])
+        : [{ name: 'Unreadable', ...at, value: extensions.value, meaning: parsed.error.message }],
+    });
+  }
+  return layers;
+}
+
+export function wsSummary(frame: WsFrame): WsFrameSummary {
+  return {
+    fin: frame.fin,
+    rsv1: frame.rsv1,
+    rsv2: frame.rsv2,
+    rsv3: frame.rsv3,
+    opcode: frame.opcode,
+    opcodeName: frame.opcodeName,
+    masked: frame.masked,
+    payloadLength: frame.payloadLength,
+    maskingKey: frame.maskingKey,
+    closeCode: frame.close?.code ?? null,
+  };
+}
