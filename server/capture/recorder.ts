@@ -11,6 +11,7 @@ import type { Socket } from 'node:net';
 import type { WireEvent } from '../../protocol/inspect.ts';
 import { ID_PATTERN } from '../../protocol/messages.ts';
 import { ConnectionRecorder, type DecodedUnit, type Exchange } from './connection-recorder.ts';
+import { Ring } from './ring.ts';
 import { nowMs, type SocketTap, tapSocket } from './socket-tap.ts';
 
 export interface RecorderOptions {
@@ -28,15 +29,15 @@ export const MAX_CAPTURED_CLIENTS = 200;
 
 export type WireListener = (event: WireEvent) => void;
 
-interface Ring {
-  events: WireEvent[];
+interface ClientCapture {
+  events: Ring<WireEvent>;
   nextSeq: number;
   listeners: Set<WireListener>;
 }
 
 export class Recorder {
   readonly options: RecorderOptions;
-  readonly #rings = new Map<string, Ring>();
+  readonly #rings = new Map<string, ClientCapture>();
   #watchers = 0;
   #nextConnId = 1;
   #onFirstWatcher: (() => void) | null = null;
@@ -71,7 +72,7 @@ export class Recorder {
     if (this.#watchers === 1) this.#onFirstWatcher?.();
     let watching = true;
     return {
-      replay: [...ring.events],
+      replay: ring.events.toArray(),
       unwatch: () => {
         if (!watching) return;
         watching = false;
@@ -96,17 +97,16 @@ export class Recorder {
     const ring = this.#ring(event.client);
     const full: WireEvent = { ...event, eventSeq: ring.nextSeq++ };
     ring.events.push(full);
-    if (ring.events.length > this.options.maxEventsPerClient) ring.events.shift();
     for (const listener of ring.listeners) listener(full);
   }
 
-  #ring(client: string): Ring {
+  #ring(client: string): ClientCapture {
     let ring = this.#rings.get(client);
     if (ring) {
       // Map order is insertion order: re-inserting marks it most recently active.
       this.#rings.delete(client);
     } else {
-      ring = { events: [], nextSeq: 1, listeners: new Set() };
+      ring = { events: new Ring(this.options.maxEventsPerClient), nextSeq: 1, listeners: new Set() };
     }
     this.#rings.set(client, ring);
     if (this.#rings.size > MAX_CAPTURED_CLIENTS) {

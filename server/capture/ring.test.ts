@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { Ring } from './ring.ts';
+
+describe('Ring', () => {
+  it('keeps the newest `capacity` items, oldest first', () => {
+    const ring = new Ring<number>(3);
+    for (const value of [1, 2, 3, 4, 5]) ring.push(value);
+    expect(ring.toArray()).toEqual([3, 4, 5]);
+    expect(ring.size).toBe(3);
+  });
+
+  it('is in order before it is full', () => {
+    const ring = new Ring<string>(4);
+    ring.push('a');
+    ring.push('b');
+    expect(ring.toArray()).toEqual(['a', 'b']);
+  });
+
+  it('refuses a capacity that could hold nothing', () => {
+    expect(() => new Ring(0)).toThrow(RangeError);
+  });
+});

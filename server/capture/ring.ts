@@ -1,0 +1,32 @@
+/** A fixed-capacity ring: push is O(1) however full it is; the oldest entry is overwritten. */
+export class Ring<T> {
+  readonly #slots: Array<T | undefined>;
+  #next = 0;
+  #size = 0;
+
+  constructor(readonly capacity: number) {
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new RangeError(`ring capacity must be >= 1, got ${capacity}`);
+    this.#slots = new Array<T | undefined>(capacity);
+  }
+
+  get size(): number {
+    return this.#size;
+  }
+
+  push(item: T): void {
+    this.#slots[this.#next] = item;
+    this.#next = (this.#next + 1) % this.capacity;
+    this.#size = Math.min(this.#size + 1, this.capacity);
+  }
+
+  /** Oldest first. */
+  toArray(): T[] {
+    const items: T[] = [];
+    const start = (this.#next - this.#size + this.capacity) % this.capacity;
+    for (let index = 0; index < this.#size; index += 1) {
+      items.push(this.#slots[(start + index) % this.capacity] as T);
+    }
+    return items;
+  }
+}
