@@ -95,6 +95,8 @@ export const InspectServerFrame = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('hello'),
     client: z.string(),
+    /** New at every server start: eventSeqs from another captureId are a different count. */
+    captureId: z.string(),
     maxUnitBytes: z.number(),
     maxEventsPerClient: z.number(),
   }),

@@ -90,6 +90,7 @@ export function createInspectRoutes({
           send({
             type: 'hello',
             client,
+            captureId: recorder.captureId,
             maxUnitBytes: recorder.options.maxUnitBytes,
             maxEventsPerClient: recorder.options.maxEventsPerClient,
           });

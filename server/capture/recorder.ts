@@ -7,6 +7,7 @@
  * clients that have (or recently had) an inspector. An upgraded WebSocket of a client nobody watches is
  * let go at the upgrade, so capture costs a chat WebSocket nothing unless someone is looking at it.
  */
+import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { WireEvent } from '../../protocol/inspect.ts';
 import { ID_PATTERN } from '../../protocol/messages.ts';
@@ -37,6 +38,8 @@ interface ClientCapture {
 
 export class Recorder {
   readonly options: RecorderOptions;
+  /** eventSeqs count from 1 again at every start; this tells a page that kept an old count. */
+  readonly captureId = randomBytes(6).toString('base64url');
   readonly #rings = new Map<string, ClientCapture>();
   #watchers = 0;
   #nextConnId = 1;
