@@ -12,13 +12,15 @@ import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { Hono } from 'hono';
 import { type ChatMessage, type ResumeOutcome, SSE_RESUME_EVENT } from '../../protocol/messages.ts';
 import type { ServerEnv, TransportDeps } from './deps.ts';
+import { encodeOncePerMessage } from './encode-once.ts';
 import { errorResponse } from './errors.ts';
 import { parseParticipant } from './params.ts';
 import { cursorErrorResponse } from './read.ts';
 
-export function formatSseMessage(message: ChatMessage): string {
-  return `id: ${message.cursor}\ndata: ${JSON.stringify(message)}\n\n`;
-}
+/** One event per message, encoded once however many streams it goes to. */
+export const formatSseMessage = encodeOncePerMessage(
+  (message: ChatMessage) => `id: ${message.cursor}\ndata: ${JSON.stringify(message)}\n\n`,
+);
 
 export function formatSseResume(outcome: ResumeOutcome, baseCursor: string): string {
   return `event: ${SSE_RESUME_EVENT}\nid: ${baseCursor}\ndata: ${JSON.stringify({ ...outcome, cursor: baseCursor })}\n\n`;

@@ -16,9 +16,13 @@ import {
 } from '../../protocol/messages.ts';
 import { CursorAheadError } from '../hub/broker.ts';
 import type { ServerEnv, TransportDeps } from './deps.ts';
+import { encodeOncePerMessage } from './encode-once.ts';
 import { errorResponse } from './errors.ts';
 import { isAllowedOrigin } from './origin.ts';
 import { type Participant, parseParticipant } from './params.ts';
+
+/** The `message` frame of a chat message, encoded once however many sockets it goes to. */
+const encodeMessageFrame = encodeOncePerMessage((message) => JSON.stringify({ type: 'message', message }));
 
 /** After a close frame to a reader that does not read, how long before the socket is destroyed. */
 const CLOSE_HANDSHAKE_TIMEOUT_MS = 1_000;
@@ -106,14 +110,15 @@ export function createWebSocketRoutes({
         setTimeout(() => closing.terminate(), CLOSE_HANDSHAKE_TIMEOUT_MS).unref();
         stopFeeds();
       };
-      const send = (frame: WsServerFrame) => {
+      const sendText = (text: string) => {
         if (!socket || closed || socket.readyState !== WebSocket.OPEN) return;
         if (socket.bufferedAmount > config.maxQueueBytes) {
           closeWith(CLOSE_CODES.slowReader, 'slow reader: reconnect and resume from your cursor');
           return;
         }
-        socket.send(JSON.stringify(frame));
+        socket.send(text);
       };
+      const send = (frame: WsServerFrame) => sendText(JSON.stringify(frame));
       const sendError = (code: ErrorCode, message: string, id?: string) =>
         send({ type: 'error', code, message, ...(id === undefined ? {} : { id }) });
 
@@ -196,7 +201,7 @@ export function createWebSocketRoutes({
           hub
             .follow(room, name, since, {
               resume: (outcome, baseCursor) => send({ type: 'resume', ...outcome, cursor: baseCursor }),
-              message: (message) => send({ type: 'message', message }),
+              message: (message) => sendText(encodeMessageFrame(message)),
             })
             .then(
               (stop) => {
