@@ -1,24 +1,34 @@
 /**
  * One zustand store made of slices: session (who, where, how), chat (what was said), connection (the chat
- * transport) and wire (what the server saw on the wire, from the inspector channel).
+ * transport), wire (what the server saw on the wire, from the inspector channel) and view (what the
+ * visualizations show: live or paused, live capture or an imported trace, the selection).
  */
 import { create } from 'zustand';
 import { type ChatSlice, createChatSlice } from './chat-slice.ts';
 import { type ConnectionSlice, createConnectionSlice } from './connection-slice.ts';
 import { createSessionSlice, type SessionSlice } from './session-slice.ts';
+import { createViewSlice, type ViewSlice } from './view-slice.ts';
 import { createWireSlice, type WireSlice } from './wire-slice.ts';
 
-export type WirelabState = SessionSlice & ChatSlice & ConnectionSlice & WireSlice;
+export type WirelabState = SessionSlice & ChatSlice & ConnectionSlice & WireSlice & ViewSlice;
 
 export const useWirelab = create<WirelabState>()((...args) => ({
   ...createSessionSlice(...args),
   ...createChatSlice(...args),
   ...createConnectionSlice(...args),
   ...createWireSlice(...args),
+  ...createViewSlice(...args),
 }));
 
 export type { Notice } from './chat-log.ts';
 export { presentNames } from './chat-log.ts';
 export { resumeStoredSession } from './session-slice.ts';
+export {
+  PLAYBACK_SPEEDS,
+  type PlaybackSpeed,
+  selectVisibleEvents,
+  sourceEvents,
+  sourceMessages,
+} from './view-slice.ts';
 export type { UnitCounts } from './wire-ring.ts';
 export { MAX_WIRE_EVENTS } from './wire-ring.ts';

@@ -38,6 +38,8 @@ export interface WireSlice {
   openInspector(): Promise<void>;
   /** Closes the inspector; the events captured so far stay on the page. Idempotent. */
   closeInspector(): void;
+  /** Forgets the events shown so far (capture goes on; new events appear as they come). */
+  clearWire(): void;
 }
 
 /** requestAnimationFrame where there is one (the page), a frame-length timeout elsewhere (Node tests). */
@@ -139,6 +141,11 @@ export const createWireSlice: StateCreator<WirelabState, [], [], WireSlice> = (s
       cancelFrame?.();
       flush();
       set({ inspectorStatus: 'closed', inspectorError: null });
+    },
+    clearWire() {
+      buffered = [];
+      unitCounts = EMPTY_UNIT_COUNTS;
+      set({ wireEvents: [], wireUnitCounts: EMPTY_UNIT_COUNTS, wireStartMs: null });
     },
   };
 };

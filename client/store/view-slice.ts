@@ -1,0 +1,130 @@
+/**
+ * What the views show and how: the live capture or an imported trace, live or paused at an event (step,
+ * scrub), the replay speed, the selected wire event and the highlighted chat message. Capture and chat
+ * go on underneath a pause; resuming catches up at once.
+ */
+import type { StateCreator } from 'zustand';
+import type { WireEvent } from '../../protocol/inspect.ts';
+import type { ChatMessage } from '../../protocol/messages.ts';
+import type { Trace } from '../../protocol/trace.ts';
+import type { WirelabState } from './index.ts';
+
+export const PLAYBACK_SPEEDS = [0.25, 0.5, 1] as const;
+export type PlaybackSpeed = (typeof PLAYBACK_SPEEDS)[number];
+
+export interface ViewSlice {
+  /** A loaded trace replaces the live capture in every view until the page goes back to live. */
+  importedTrace: Trace | null;
+  /** False while paused: the views show events up to `cutoffEventSeq` only. */
+  isLive: boolean;
+  cutoffEventSeq: number | null;
+  /** Animation speed: 1 is real time; slow motion stretches each transition. */
+  speed: PlaybackSpeed;
+  selectedEventSeq: number | null;
+  highlightedMessageSeq: number | null;
+  pause(): void;
+  resume(): void;
+  /** Moves the cutoff one event forward or back (pausing first). */
+  step(delta: 1 | -1): void;
+  /** Pauses at this event (the scrubber). */
+  scrubTo(eventSeq: number): void;
+  setSpeed(speed: PlaybackSpeed): void;
+  selectEvent(eventSeq: number | null): void;
+  highlightMessage(seq: number | null): void;
+  loadTrace(trace: Trace): void;
+  leaveTrace(): void;
+}
+
+/** The events the views draw: the trace's or the capture's, cut at the pause point. */
+export function sourceEvents(
+  state: Pick<WirelabState, 'importedTrace' | 'wireEvents'>,
+): readonly WireEvent[] {
+  return state.importedTrace ? state.importedTrace.events : state.wireEvents;
+}
+
+export function sourceMessages(
+  state: Pick<WirelabState, 'importedTrace' | 'messages'>,
+): readonly ChatMessage[] {
+  return state.importedTrace ? state.importedTrace.messages : state.messages;
+}
+
+let memoSource: readonly WireEvent[] | null = null;
+let memoCutoff: number | null = null;
+let memoVisible: readonly WireEvent[] = [];
+
+/**
+ * Selector for the events on screen. Memoized on its inputs, so components using it re-render only when
+ * the visible list really changed (a new array each call would re-render forever).
+ */
+export function selectVisibleEvents(state: WirelabState): readonly WireEvent[] {
+  const source = sourceEvents(state);
+  const cutoff = state.isLive ? null : state.cutoffEventSeq;
+  if (source === memoSource && cutoff === memoCutoff) return memoVisible;
+  memoSource = source;
+  memoCutoff = cutoff;
+  memoVisible = cutoff === null ? source : source.filter((event) => event.eventSeq <= cutoff);
+  return memoVisible;
+}
+
+function neighbour(events: readonly WireEvent[], from: number | null, delta: 1 | -1): number | null {
+  if (events.length === 0) return null;
+  const last = events.at(-1)?.eventSeq ?? null;
+  if (from === null) return last;
+  const index = events.findIndex((event) => event.eventSeq >= from);
+  const at = index < 0 ? events.length - 1 : index;
+  const next = Math.min(events.length - 1, Math.max(0, at + delta));
+  return events[next]?.eventSeq ?? last;
+}
+
+export const createViewSlice: StateCreator<WirelabState, [], [], ViewSlice> = (set, get) => ({
+  importedTrace: null,
+  isLive: true,
+  cutoffEventSeq: null,
+  speed: 1,
+  selectedEventSeq: null,
+  highlightedMessageSeq: null,
+  pause() {
+    const state = get();
+    if (!state.isLive) return;
+    set({ isLive: false, cutoffEventSeq: sourceEvents(state).at(-1)?.eventSeq ?? null });
+  },
+  resume() {
+    set({ isLive: true, cutoffEventSeq: null });
+  },
+  step(delta) {
+    const state = get();
+    const events = sourceEvents(state);
+    const from = state.isLive ? (events.at(-1)?.eventSeq ?? null) : state.cutoffEventSeq;
+    set({ isLive: false, cutoffEventSeq: neighbour(events, from, delta) });
+  },
+  scrubTo(eventSeq) {
+    set({ isLive: false, cutoffEventSeq: eventSeq });
+  },
+  setSpeed(speed) {
+    set({ speed });
+  },
+  selectEvent(eventSeq) {
+    set({ selectedEventSeq: eventSeq });
+  },
+  highlightMessage(seq) {
+    set({ highlightedMessageSeq: seq });
+  },
+  loadTrace(trace) {
+    set({
+      importedTrace: trace,
+      isLive: true,
+      cutoffEventSeq: null,
+      selectedEventSeq: null,
+      highlightedMessageSeq: null,
+    });
+  },
+  leaveTrace() {
+    set({
+      importedTrace: null,
+      isLive: true,
+      cutoffEventSeq: null,
+      selectedEventSeq: null,
+      highlightedMessageSeq: null,
+    });
+  },
+});
