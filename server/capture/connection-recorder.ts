@@ -20,8 +20,8 @@ import {
   exchangeOf,
   handshakeLayers,
   headerOf,
-  rebase,
   seqsIn,
+  shiftLayers,
   UNKNOWN_EXCHANGE,
   wsSummary,
 } from './unit-details.ts';
@@ -135,7 +135,8 @@ export class ConnectionRecorder {
 
   /** The exchange most recently seen on this connection. */
   get lastExchange(): Exchange {
-    return this.#upgraded ?? this.#currentResponse;
+    // The request side is never behind the response side: a held long poll has no response yet.
+    return this.#upgraded ?? this.#currentRequest;
   }
 
   #raw(side: Side, dir: WireDirection, atMs: number): DecodedUnit {
@@ -173,7 +174,7 @@ export class ConnectionRecorder {
       ...rest,
       byteLength: taken.byteLength,
       bytes: taken.bytes,
-      layers: rebase(layers, taken.byteOffset, this.#options.maxUnitBytes),
+      layers: shiftLayers(layers, -taken.byteOffset, this.#options.maxUnitBytes),
     });
   }
 
@@ -298,7 +299,13 @@ export class ConnectionRecorder {
   #onChunk(side: Side, dir: WireDirection, chunk: ChunkEvent, atMs: number, units: DecodedUnit[]): void {
     const sse = this.#pendingSse;
     this.#pendingSse = [];
-    const meaningful = sse.filter((unit) => unit.kind !== 'bom');
+    // The blank line after a comment ends an empty block (`: heartbeat\n\n`): nothing EventSource dispatches or
+    // remembers, so it does not make the chunk a second unit.
+    const meaningful = sse.filter(
+      (unit) =>
+        unit.kind !== 'bom' &&
+        !(unit.kind === 'event' && unit.status === 'no-data' && unit.layers.length <= 1),
+    );
     let unit: WireUnit = 'http-chunk';
     const only = meaningful.length === 1 ? meaningful[0] : undefined;
     if (only?.kind === 'event') unit = 'sse-event';
@@ -331,14 +338,9 @@ export class ConnectionRecorder {
   }
 
   #toStream(layer: Layer): Layer {
-    return {
-      ...layer,
-      byteOffset: this.#streamOffsetOfBody(layer.byteOffset),
-      fields: layer.fields.map((field) => ({
-        ...field,
-        byteOffset: this.#streamOffsetOfBody(field.byteOffset),
-      })),
-    };
+    layer.byteOffset = this.#streamOffsetOfBody(layer.byteOffset);
+    for (const field of layer.fields) field.byteOffset = this.#streamOffsetOfBody(field.byteOffset);
+    return layer;
   }
 
   #startWs(side: Side, dir: WireDirection, leftover: Uint8Array, atMs: number, units: DecodedUnit[]): void {
@@ -362,11 +364,8 @@ export class ConnectionRecorder {
         unit: 'ws-frame',
         atMs,
         end: side.wsBase + frame.byteOffset + frame.byteLength,
-        layers: frame.layers.map((layer) => ({
-          ...layer,
-          byteOffset: layer.byteOffset + side.wsBase,
-          fields: layer.fields.map((field) => ({ ...field, byteOffset: field.byteOffset + side.wsBase })),
-        })),
+        // Frame offsets count from the first WebSocket byte; #emit wants them in the connection's stream.
+        layers: shiftLayers(frame.layers, side.wsBase, Number.POSITIVE_INFINITY),
         messageSeqs: frame.opcode === 1 || frame.opcode === 0 ? seqsIn(frame.payload) : [],
         ws: wsSummary(frame),
         ...(error ? { error } : {}),

@@ -22,6 +22,11 @@ export interface InspectDeps extends TransportDeps {
 
 type InspectEnv = ServerEnv & { Variables: { client: string } };
 
+/** How often a pump waiting for the socket to drain looks again. */
+const REPLAY_DRAIN_POLL_MS = 10;
+/** Events taken from the ring per step of the pump. */
+const PUMP_BATCH_EVENTS = 64;
+
 export function createInspectRoutes({
   recorder,
   config,
@@ -55,16 +60,21 @@ export function createInspectRoutes({
       let socket: WebSocket | null = null;
       let unwatch: (() => void) | null = null;
       let registration: { release(): void } | null = null;
+      /** Set while the pump waits for the socket to drain. */
+      let replayTimer: ReturnType<typeof setTimeout> | null = null;
 
       const cleanup = () => {
         unwatch?.();
         unwatch = null;
+        if (replayTimer) clearTimeout(replayTimer);
+        replayTimer = null;
         registration?.release();
       };
       const send = (frame: InspectServerFrame) => {
         if (!socket || socket.readyState !== WebSocket.OPEN) return;
-        if (socket.bufferedAmount > config.maxQueueBytes) {
-          // The page fell behind; it reconnects and the replay (deduped by eventSeq) fills the gap.
+        // Wire events are paced by the pump; only a page that asks for the time and never reads its
+        // answers (or anything else) gets this far behind.
+        if (socket.bufferedAmount > 2 * config.maxQueueBytes) {
           cleanup();
           socket.close(CLOSE_CODES.slowReader, 'inspector fell behind: reconnect');
           return;
@@ -94,9 +104,26 @@ export function createInspectRoutes({
             maxUnitBytes: recorder.options.maxUnitBytes,
             maxEventsPerClient: recorder.options.maxEventsPerClient,
           });
-          const watching = recorder.watch(client, send);
-          unwatch = watching.unwatch;
-          for (const event of watching.replay) send(event);
+          // One pump feeds both the replay and live events, straight from the ring, only as fast as the
+          // socket drains: a replay of megabytes never runs as one synchronous loop, and an inspector
+          // that falls behind just reads older events later (or sees the jump where the ring moved on).
+          let nextSeq = 1;
+          const highWaterBytes = config.maxQueueBytes / 2;
+          const pump = () => {
+            replayTimer = null;
+            if (opened.readyState !== WebSocket.OPEN) return;
+            while (opened.bufferedAmount < highWaterBytes) {
+              const batch = recorder.eventsFrom(client, nextSeq, PUMP_BATCH_EVENTS);
+              if (batch.length === 0) return;
+              for (const event of batch) opened.send(JSON.stringify(event));
+              nextSeq = (batch.at(-1)?.eventSeq ?? nextSeq) + 1;
+            }
+            replayTimer = setTimeout(pump, REPLAY_DRAIN_POLL_MS);
+          };
+          unwatch = recorder.watch(client, () => {
+            if (replayTimer === null) pump();
+          }).unwatch;
+          pump();
         },
         onMessage(event) {
           const serverNowMs = nowMs();

@@ -67,15 +67,14 @@ export class Recorder {
     new CapturedConnection(this, socket, this.#nextConnId++);
   }
 
-  /** Keeps this client's units from now on; `replay` is what the ring holds already. */
-  watch(client: string, listener: WireListener): { replay: WireEvent[]; unwatch: () => void } {
+  /** Keeps this client's units from now on and calls `listener` with each new one. */
+  watch(client: string, listener: WireListener): { unwatch: () => void } {
     const ring = this.#ring(client);
     ring.listeners.add(listener);
     this.#watchers += 1;
     if (this.#watchers === 1) this.#onFirstWatcher?.();
     let watching = true;
     return {
-      replay: ring.events.toArray(),
       unwatch: () => {
         if (!watching) return;
         watching = false;
@@ -83,6 +82,24 @@ export class Recorder {
         this.#watchers -= 1;
       },
     };
+  }
+
+  /**
+   * Up to `max` of this client's kept events from `fromSeq` on, oldest first. Events are numbered without
+   * gaps, so this is an index into the ring, not a search. When the ring has already dropped `fromSeq`,
+   * it starts at the oldest event kept (the reader sees the jump in eventSeq).
+   */
+  eventsFrom(client: string, fromSeq: number, max: number): WireEvent[] {
+    const ring = this.#rings.get(client);
+    if (!ring) return [];
+    const oldestSeq = ring.nextSeq - ring.events.size;
+    const events: WireEvent[] = [];
+    for (let index = Math.max(0, fromSeq - oldestSeq); events.length < max; index += 1) {
+      const event = ring.events.at(index);
+      if (!event) break;
+      events.push(event);
+    }
+    return events;
   }
 
   /** Whether units of this client are kept (it has, or had, an inspector; or everything is captured). */

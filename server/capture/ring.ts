@@ -20,6 +20,13 @@ export class Ring<T> {
     this.#size = Math.min(this.#size + 1, this.capacity);
   }
 
+  /** The item `index` places after the oldest (0 is the oldest), or undefined past the newest. */
+  at(index: number): T | undefined {
+    if (index < 0 || index >= this.#size) return undefined;
+    const start = (this.#next - this.#size + this.capacity) % this.capacity;
+    return this.#slots[(start + index) % this.capacity];
+  }
+
   /** Oldest first. */
   toArray(): T[] {
     const items: T[] = [];
