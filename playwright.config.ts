@@ -34,8 +34,10 @@ export default defineConfig({
     // Serves the page from dist/client: `npm run test:e2e` builds it first.
     command: 'node --import tsx server/main.ts',
     url: `${baseURL}/api/health`,
-    env: { PORT: String(PORT), HOST: '127.0.0.1' },
-    reuseExistingServer: !process.env.CI,
+    // A short WebSocket heartbeat, so the diagram spec sees a ping and its pong within a test.
+    env: { PORT: String(PORT), HOST: '127.0.0.1', WS_PING_INTERVAL_MS: '2000' },
+    // Never reuse: a stale server from an older checkout on this port fails specs in confusing ways.
+    reuseExistingServer: false,
     timeout: 30_000,
     stdout: 'pipe',
     stderr: 'pipe',

@@ -66,6 +66,7 @@ for (const transport of TRANSPORT_KINDS) {
     const seq = await line(page, text).getAttribute('data-seq');
     expect(seq).toMatch(/^[0-9]+$/);
 
+    await page.getByRole('tab', { name: 'Events' }).click();
     await expect(wireTable(page)).toBeVisible();
     for (const query of EXPECTED[transport]) {
       await expect(rows(page, query).first(), JSON.stringify(query)).toBeAttached();

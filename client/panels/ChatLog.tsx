@@ -1,6 +1,6 @@
-import { memo, useLayoutEffect, useRef } from 'react';
+import { memo, useLayoutEffect, useMemo, useRef } from 'react';
 import type { ChatMessage } from '../../protocol/messages.ts';
-import { useWirelab } from '../store/index.ts';
+import { sourceEvents, useWirelab, type WirelabState } from '../store/index.ts';
 
 /** Within this many pixels of the bottom, new messages keep the log scrolled down. */
 const STICK_TO_BOTTOM_PX = 48;
@@ -17,30 +17,85 @@ function privacyTag(message: ChatMessage, me: string): string | null {
   return message.from === me ? `private to ${message.to ?? '?'}` : 'private, to you';
 }
 
+/** Seqs the selected wire event carried, as a string so the selector's result compares by value. */
+function selectedCarriedSeqs(state: WirelabState): string {
+  const selected = state.selectedEventSeq;
+  if (selected === null) return '';
+  const event = sourceEvents(state).find((candidate) => candidate.eventSeq === selected);
+  return event ? event.messageSeqs.join(' ') : '';
+}
+
+function toggleHighlight(seq: number): void {
+  const state = useWirelab.getState();
+  state.highlightMessage(state.highlightedMessageSeq === seq ? null : seq);
+}
+
+interface RowProps {
+  message: ChatMessage;
+  me: string;
+  /** The learner picked this message to see every wire unit that carried it. */
+  isHighlighted: boolean;
+  /** The selected wire unit carried this message. */
+  isCarried: boolean;
+}
+
+/** The row's keyboard route to highlighting; a click anywhere on the row does the same. */
+function WireToggle({ message, isHighlighted }: { message: ChatMessage; isHighlighted: boolean }) {
+  return (
+    <button
+      type="button"
+      className="wire-toggle link-button"
+      aria-pressed={isHighlighted}
+      aria-label={`Show message ${message.seq} on the wire`}
+      title="Highlight every wire unit that carried this message"
+    >
+      {isHighlighted ? '◆ on the wire' : '◇ wire'}
+    </button>
+  );
+}
+
+function rowClass(base: string, isHighlighted: boolean, isCarried: boolean): string {
+  return [base, isHighlighted ? 'is-highlighted' : '', isCarried ? 'is-carried' : '']
+    .filter((name) => name !== '')
+    .join(' ');
+}
+
 // Every string here reaches the DOM as a React text child: chat text is never parsed as HTML.
-const MessageRow = memo(function MessageRow({ message, me }: { message: ChatMessage; me: string }) {
+const MessageRow = memo(function MessageRow({ message, me, isHighlighted, isCarried }: RowProps) {
   const time = (
     <time dateTime={new Date(message.committedAtMs).toISOString()}>
       {timeFormat.format(message.committedAtMs)}
     </time>
   );
+  const carried = isCarried && <span className="tag carried-tag">carried by the selected wire unit</span>;
+  const common = {
+    'data-kind': message.kind,
+    'data-seq': message.seq,
+    'data-highlighted': isHighlighted ? 'true' : undefined,
+    // The button inside is the keyboard route; a click anywhere on the row reaches the same toggle.
+    onClick: () => toggleHighlight(message.seq),
+  };
   if (message.kind === 'join' || message.kind === 'leave') {
     return (
-      <li className="presence" data-kind={message.kind} data-seq={message.seq}>
+      <li className={rowClass('presence', isHighlighted, isCarried)} {...common}>
         <span className="presence-text">
           {message.from} {message.kind === 'join' ? 'joined' : 'left'}
         </span>
+        {carried}
         {time}
+        <WireToggle message={message} isHighlighted={isHighlighted} />
       </li>
     );
   }
   const tag = privacyTag(message, me);
   return (
-    <li className={tag ? 'chat private' : 'chat'} data-kind={message.kind} data-seq={message.seq}>
+    <li className={rowClass(tag ? 'chat private' : 'chat', isHighlighted, isCarried)} {...common}>
       <span className="from">{message.from}</span>
       {tag && <span className="tag">{tag}</span>}
       <span className="text">{message.text}</span>
+      {carried}
       {time}
+      <WireToggle message={message} isHighlighted={isHighlighted} />
     </li>
   );
 });
@@ -48,6 +103,9 @@ const MessageRow = memo(function MessageRow({ message, me }: { message: ChatMess
 export function ChatLog() {
   const messages = useWirelab((state) => state.messages);
   const me = useWirelab((state) => state.name);
+  const highlighted = useWirelab((state) => state.highlightedMessageSeq);
+  const carriedText = useWirelab(selectedCarriedSeqs);
+  const carried = useMemo(() => new Set(carriedText.split(' ').filter(Boolean).map(Number)), [carriedText]);
   const scroller = useRef<HTMLDivElement>(null);
   const stuck = useRef(true);
 
@@ -74,7 +132,13 @@ export function ChatLog() {
       ) : (
         <ol>
           {messages.map((message) => (
-            <MessageRow key={`${message.epoch}:${message.seq}`} message={message} me={me} />
+            <MessageRow
+              key={`${message.epoch}:${message.seq}`}
+              message={message}
+              me={me}
+              isHighlighted={message.seq === highlighted}
+              isCarried={carried.has(message.seq)}
+            />
           ))}
         </ol>
       )}

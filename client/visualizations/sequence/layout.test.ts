@@ -1,0 +1,247 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { WireEvent } from '../../../protocol/inspect.ts';
+import { ariaLabel, formatBytes, formatDuration, isQuiet, shortLabel, shortPath } from './describe.ts';
+import { FIXTURE_START_MS, fixtureMessages, longPollingTrace, sseTrace, websocketTrace } from './fixtures.ts';
+import {
+  DEFAULT_ROW_MIN_PX,
+  type LayoutInput,
+  layoutSequence,
+  MAX_DRAWN_UNITS,
+  spreadRows,
+  structureOf,
+} from './layout.ts';
+import { FOLLOW_SPAN_MS, followWindow, MIN_SPAN_MS, panWindow, zoomWindow } from './time-window.ts';
+
+function input(events: WireEvent[], overrides: Partial<LayoutInput> = {}): LayoutInput {
+  const window = followWindow(events);
+  if (!window) throw new Error('fixture has no events');
+  return {
+    events,
+    messages: fixtureMessages,
+    me: 'ada',
+    window,
+    width: 640,
+    height: 480,
+    originMs: FIXTURE_START_MS,
+    ...overrides,
+  };
+}
+
+const noSenders = { reused: false, senderOf: () => undefined };
+
+describe('structureOf', () => {
+  it('pairs each long poll with the response that ends it, and marks keep-alive reuse', () => {
+    const structure = structureOf(longPollingTrace);
+    expect([...structure.reused].sort((a, b) => a - b)).toEqual([4, 9, 11]);
+    expect(structure.holds.map((hold) => [hold.request.eventSeq, hold.end?.eventSeq ?? null])).toEqual([
+      [2, 3],
+      [4, 8],
+      [9, 10],
+      [11, null],
+    ]);
+    expect(structure.channels).toEqual([]);
+  });
+
+  it('opens a channel at the WebSocket upgrade and keeps it open until a TCP close', () => {
+    const structure = structureOf(websocketTrace);
+    expect(structure.channels.map((channel) => [channel.kind, channel.start.eventSeq, channel.end])).toEqual([
+      ['websocket', 3, null],
+    ]);
+    expect(structure.holds).toEqual([]);
+  });
+
+  it('ends an SSE stream at its TCP close and finds the reconnect gap before the next open', () => {
+    const structure = structureOf(sseTrace);
+    expect(
+      structure.channels.map((channel) => [channel.kind, channel.start.eventSeq, channel.end?.eventSeq]),
+    ).toEqual([
+      ['sse', 3, 7],
+      ['sse', 10, undefined],
+    ]);
+    expect(structure.gaps.map((gap) => [gap.transport, gap.close.eventSeq, gap.open.eventSeq])).toEqual([
+      ['sse', 7, 8],
+    ]);
+  });
+
+  it('does not call a close a gap while another connection of that transport is open', () => {
+    const [open, close] = [sseTrace[0], sseTrace[6]];
+    if (!open || !close) throw new Error('fixture changed');
+    const events: WireEvent[] = [
+      open,
+      { ...open, eventSeq: 2, connId: 9 },
+      close,
+      { ...open, eventSeq: 4, connId: 10, atMs: close.atMs + 500 },
+    ];
+    expect(structureOf(events).gaps).toEqual([]);
+  });
+});
+
+describe('layoutSequence', () => {
+  it('draws one arrow per unit, browser to server for "in" and back for "out"', () => {
+    const layout = layoutSequence(input(websocketTrace));
+    expect(layout.arrows).toHaveLength(websocketTrace.length);
+    const [browser, server] = layout.lanes;
+    expect(browser?.label).toBe('This browser');
+    expect(server?.label).toBe('Server');
+    for (const arrow of layout.arrows) {
+      if (arrow.dir === 'in') expect([arrow.x1, arrow.x2]).toEqual([browser?.x, server?.x]);
+      else expect([arrow.x1, arrow.x2]).toEqual([server?.x, browser?.x]);
+    }
+  });
+
+  it('puts time down the page, rows at least the minimum apart and inside the plot', () => {
+    const layout = layoutSequence(input(longPollingTrace));
+    const ys = layout.arrows.map((arrow) => arrow.y);
+    for (let i = 1; i < ys.length; i++) {
+      expect((ys[i] ?? 0) - (ys[i - 1] ?? 0)).toBeGreaterThanOrEqual(DEFAULT_ROW_MIN_PX - 0.02);
+    }
+    expect(Math.min(...ys)).toBeGreaterThanOrEqual(layout.top);
+    expect(Math.max(...ys)).toBeLessThanOrEqual(layout.bottom);
+    expect(layout.showLabels).toBe(true);
+  });
+
+  it('draws heartbeats and control frames quietly, the upgrade as a handshake', () => {
+    const layout = layoutSequence(input(websocketTrace));
+    const styleOf = (seq: number) => layout.arrows.find((arrow) => arrow.eventSeq === seq)?.style;
+    expect(styleOf(1)).toBe('tcp');
+    expect(styleOf(2)).toBe('handshake');
+    expect(styleOf(5)).toBe('data');
+    expect(styleOf(9)).toBe('quiet');
+    expect(styleOf(10)).toBe('quiet');
+  });
+
+  it('labels each arrow for people and screen readers', () => {
+    const layout = layoutSequence(input(websocketTrace));
+    const arrow = layout.arrows.find((candidate) => candidate.eventSeq === 5);
+    expect(arrow?.ariaLabel).toBe('WebSocket frame, browser to server, text, masked, 27 bytes, connection 1');
+    expect(arrow?.label).toBe('text · 27 B');
+    const echo = layout.arrows.find((candidate) => candidate.eventSeq === 8);
+    expect(echo?.ariaLabel).toContain('carries message 8 from bob');
+  });
+
+  it('draws long-poll holds on the server lifeline from request to response', () => {
+    const layout = layoutSequence(input(longPollingTrace));
+    const yOf = (seq: number) => layout.arrows.find((arrow) => arrow.eventSeq === seq)?.y;
+    const server = layout.lanes[1];
+    expect(layout.holds.map((hold) => hold.label)).toEqual([
+      'held 3 ms',
+      'held 1.5 s',
+      'held 2.5 s',
+      'holding 0 ms…',
+    ]);
+    const held = layout.holds[1];
+    expect(held?.y1).toBe(yOf(4));
+    expect(held?.y2).toBe(yOf(8));
+    expect((held?.x ?? 0) + 5).toBe(server?.x);
+    expect(layout.arrows.find((arrow) => arrow.eventSeq === 9)?.label).toBe('GET …/long-poll #3 reused');
+  });
+
+  it('draws SSE streams as channels and the reconnect gap between them', () => {
+    const layout = layoutSequence(input(sseTrace));
+    expect(layout.channels.map((channel) => [channel.kind, channel.isOpen, channel.label])).toEqual([
+      ['sse', false, 'SSE stream on connection #5'],
+      ['sse', true, 'SSE stream on connection #6, open'],
+    ]);
+    const gap = layout.gaps[0];
+    expect(gap?.label).toBe('reconnect gap 1.1 s: no sse connection');
+    const yOf = (seq: number) => layout.arrows.find((arrow) => arrow.eventSeq === seq)?.y;
+    expect([gap?.y1, gap?.y2]).toEqual([yOf(7), yOf(8)]);
+  });
+
+  it('gives other participants lifelines and marks their messages reaching the server', () => {
+    const layout = layoutSequence(input(sseTrace));
+    expect(layout.lanes.map((lane) => lane.label)).toEqual(['This browser', 'Server', 'bob', 'cy']);
+    expect(layout.relays.map((relay) => relay.label)).toEqual(['#21 from bob', '#22 from cy']);
+    const bob = layout.lanes[2];
+    expect(layout.relays[0]?.x1).toBe(bob?.x);
+    expect(layout.relays[0]?.x2).toBe(layout.lanes[1]?.x);
+  });
+
+  it('leaves out what the window does not show', () => {
+    const window = { startMs: FIXTURE_START_MS + 1000, endMs: FIXTURE_START_MS + 2000 };
+    const layout = layoutSequence(input(sseTrace, { window }));
+    expect(layout.arrows.map((arrow) => arrow.eventSeq)).toEqual([6, 7]);
+    // The first stream is cut by the window's top; the second has not started.
+    expect(layout.channels).toHaveLength(1);
+    expect(layout.channels[0]?.y1).toBe(layout.top);
+  });
+
+  it(`draws at most ${MAX_DRAWN_UNITS} arrows, the newest, and drops texts when rows get tight`, () => {
+    const events: WireEvent[] = Array.from({ length: 500 }, (_, index) => ({
+      ...(websocketTrace[4] as WireEvent),
+      eventSeq: index + 1,
+      atMs: FIXTURE_START_MS + index,
+    }));
+    const layout = layoutSequence(input(events));
+    expect(layout.arrows).toHaveLength(MAX_DRAWN_UNITS);
+    expect(layout.arrows[0]?.eventSeq).toBe(500 - MAX_DRAWN_UNITS + 1);
+    expect(layout.undrawnCount).toBe(500 - MAX_DRAWN_UNITS);
+    expect(layout.showLabels).toBe(false);
+  });
+
+  it('labels the axis in seconds since the origin', () => {
+    const layout = layoutSequence(input(longPollingTrace));
+    expect(layout.ticks.map((tick) => tick.label)).toContain('1 s');
+    expect(layout.ticks.every((tick) => tick.y >= layout.top && tick.y <= layout.bottom)).toBe(true);
+  });
+});
+
+describe('spreadRows', () => {
+  it('keeps rows in order, apart and inside the bounds', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: -100, max: 600, noNaN: true }), { maxLength: 80 }),
+        fc.integer({ min: 4, max: 30 }),
+        (raw, gap) => {
+          const timeYs = [...raw].sort((a, b) => a - b);
+          const ys = spreadRows(timeYs, gap, 0, 500);
+          const used = timeYs.length > 1 ? Math.min(gap, 500 / (timeYs.length - 1)) : gap;
+          for (let i = 0; i < ys.length; i++) {
+            expect(ys[i]).toBeGreaterThanOrEqual(-1e-6);
+            expect(ys[i]).toBeLessThanOrEqual(500 + 1e-6);
+            if (i > 0) expect((ys[i] ?? 0) - (ys[i - 1] ?? 0)).toBeGreaterThanOrEqual(used - 1e-6);
+          }
+        },
+      ),
+    );
+  });
+
+  it('leaves rows that are already apart at their time', () => {
+    expect(spreadRows([10, 50, 90], 18, 0, 100)).toEqual([10, 50, 90]);
+  });
+});
+
+describe('time windows', () => {
+  it('follows the newest event, zoomed in on a short session', () => {
+    const window = followWindow(websocketTrace);
+    expect(window?.endMs).toBeGreaterThan(FIXTURE_START_MS + 3001);
+    expect(window?.startMs).toBeLessThan(FIXTURE_START_MS);
+    const long = [{ atMs: 0 }, { atMs: 100_000 }];
+    const followed = followWindow(long);
+    expect((followed?.endMs ?? 0) - (followed?.startMs ?? 0)).toBeCloseTo(FOLLOW_SPAN_MS * 1.08);
+    expect(followWindow([])).toBeNull();
+  });
+
+  it('zooms around an anchor that stays put, within the span limits', () => {
+    const zoomed = zoomWindow({ startMs: 0, endMs: 1000 }, 2, 250);
+    expect(zoomed).toEqual({ startMs: 125, endMs: 625 });
+    const tiny = zoomWindow({ startMs: 0, endMs: 10 }, 1000, 0);
+    expect(tiny.endMs - tiny.startMs).toBe(MIN_SPAN_MS);
+    expect(panWindow({ startMs: 0, endMs: 10 }, 5)).toEqual({ startMs: 5, endMs: 15 });
+  });
+});
+
+describe('describe', () => {
+  it('words units plainly', () => {
+    const [open, request, upgrade] = websocketTrace;
+    if (!open || !request || !upgrade) throw new Error('fixture changed');
+    expect(ariaLabel(open, noSenders)).toBe('TCP connection opened, connection 1');
+    expect(shortLabel(request, noSenders)).toBe('GET …/ws Upgrade #1');
+    expect(shortLabel(upgrade, noSenders)).toBe('101 · 129 B');
+    expect(isQuiet(websocketTrace[8] as WireEvent)).toBe(true);
+    expect(shortPath('/api/rooms/lobby/poll?client=x')).toBe('…/poll');
+    expect(formatBytes(2048)).toBe('2.0 KiB');
+    expect(formatDuration(1530)).toBe('1.5 s');
+  });
+});

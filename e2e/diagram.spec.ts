@@ -1,0 +1,230 @@
+/**
+ * The sequence diagram draws what crossed the wire: per transport, join, send, and find the arrows that
+ * transport must have produced (by data-unit and data-dir), the sent message's seq on a server → browser
+ * arrow; pause freezes the diagram while chat goes on; an exported trace imported again draws the same.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Locator, Page } from '@playwright/test';
+import type { WireUnit } from '../protocol/inspect.ts';
+import { TRANSPORT_KINDS, type TransportKind } from '../protocol/messages.ts';
+import { parseTrace } from '../protocol/trace.ts';
+import { expect, line, say, test, uniqueRoom } from './chat-page.ts';
+
+function diagram(page: Page): Locator {
+  return page.locator('svg[data-diagram="sequence"]');
+}
+
+interface ArrowQuery {
+  unit: WireUnit;
+  dir?: 'in' | 'out';
+  opcode?: number;
+}
+
+function arrows(page: Page, query?: ArrowQuery): Locator {
+  const selector = query
+    ? [
+        `[data-unit="${query.unit}"]`,
+        query.dir ? `[data-dir="${query.dir}"]` : '',
+        query.opcode === undefined ? '' : `[data-opcode="${query.opcode}"]`,
+      ].join('')
+    : '[data-unit]';
+  return diagram(page).locator(`g.seq-arrow${selector}`);
+}
+
+/** What each transport must have drawn after a join and one sent message. */
+const EXPECTED: Readonly<Record<TransportKind, readonly ArrowQuery[]>> = {
+  polling: [{ unit: 'tcp-open' }, { unit: 'http-request', dir: 'in' }, { unit: 'http-response', dir: 'out' }],
+  'long-polling': [
+    { unit: 'tcp-open' },
+    { unit: 'http-request', dir: 'in' },
+    { unit: 'http-response', dir: 'out' },
+  ],
+  sse: [
+    { unit: 'tcp-open' },
+    { unit: 'http-request', dir: 'in' },
+    { unit: 'http-response', dir: 'out' },
+    { unit: 'sse-event', dir: 'out' },
+  ],
+  websocket: [
+    { unit: 'tcp-open' },
+    { unit: 'ws-handshake', dir: 'in' },
+    { unit: 'ws-handshake', dir: 'out' },
+    { unit: 'ws-frame', dir: 'in' },
+    { unit: 'ws-frame', dir: 'out' },
+    // The e2e server pings every 2 s (WS_PING_INTERVAL_MS in playwright.config.ts); the browser answers.
+    { unit: 'ws-frame', dir: 'out', opcode: 9 },
+    { unit: 'ws-frame', dir: 'in', opcode: 10 },
+  ],
+};
+
+/** The shapes beside the arrows that make each transport recognisable. */
+const EXPECTED_SHAPE: Readonly<Record<TransportKind, string | null>> = {
+  polling: null,
+  'long-polling': 'g.seq-hold',
+  sse: 'g.seq-channel-sse',
+  websocket: 'g.seq-channel-websocket',
+};
+
+interface DrawnArrow {
+  eventSeq: string;
+  unit: string;
+  dir: string;
+  seqs: string;
+}
+
+async function drawnArrows(page: Page): Promise<DrawnArrow[]> {
+  return arrows(page).evaluateAll((elements) =>
+    elements.map((element) => ({
+      eventSeq: element.getAttribute('data-event-seq') ?? '',
+      unit: element.getAttribute('data-unit') ?? '',
+      dir: element.getAttribute('data-dir') ?? '',
+      seqs: element.getAttribute('data-seqs') ?? '',
+    })),
+  );
+}
+
+async function sentSeq(page: Page, text: string): Promise<string> {
+  await expect(line(page, text)).toBeVisible();
+  const seq = await line(page, text).getAttribute('data-seq');
+  expect(seq).toMatch(/^[0-9]+$/);
+  return seq ?? '';
+}
+
+for (const transport of TRANSPORT_KINDS) {
+  test(`the sequence diagram draws what ${transport} put on the wire`, async ({ joinAs }) => {
+    const page = await joinAs('dora', uniqueRoom(`diagram-${transport}`), transport);
+    const text = `draw me over ${transport}`;
+    await say(page, text);
+    const seq = await sentSeq(page, text);
+
+    await expect(diagram(page)).toBeVisible();
+    for (const query of EXPECTED[transport]) {
+      await expect(arrows(page, query).first(), JSON.stringify(query)).toBeAttached({ timeout: 15_000 });
+    }
+    const shape = EXPECTED_SHAPE[transport];
+    if (shape) await expect(diagram(page).locator(shape).first()).toBeAttached();
+
+    // The server sent the message back to this tab: a server → browser arrow carries its seq.
+    const carrier = diagram(page).locator(`g.seq-arrow[data-dir="out"][data-seqs~="${seq}"]`).first();
+    await expect(carrier).toBeAttached();
+    await expect(carrier).toHaveAttribute('aria-label', /server to browser/);
+    await expect(carrier).toHaveAttribute('tabindex', '0');
+
+    // Chat → wire: the row's toggle highlights every arrow that carried the message.
+    await line(page, text)
+      .getByRole('button', { name: `Show message ${seq} on the wire` })
+      .click();
+    await expect(carrier).toHaveAttribute('data-highlighted', 'true');
+    // Wire → chat: selecting the arrow marks the chat rows it carried.
+    await carrier.focus();
+    await page.keyboard.press('Enter');
+    await expect(carrier).toHaveAttribute('aria-pressed', 'true');
+    await expect(line(page, text)).toHaveClass(/is-carried/);
+    // A mouse click selects too, even with the time axis listening for drags.
+    const opener = arrows(page, { unit: 'tcp-open' }).first();
+    await opener.click();
+    await expect(opener).toHaveAttribute('aria-pressed', 'true');
+    await expect(carrier).toHaveAttribute('aria-pressed', 'false');
+  });
+}
+
+test('pause freezes the diagram while chat goes on; resume catches up', async ({ joinAs }) => {
+  const page = await joinAs('pia', uniqueRoom('diagram-pause'), 'websocket');
+  await say(page, 'before the pause');
+  await sentSeq(page, 'before the pause');
+  await expect(arrows(page, { unit: 'ws-frame', dir: 'in' }).first()).toBeAttached();
+
+  await page.getByRole('button', { name: 'Pause', exact: true }).click();
+  await expect(page.getByText(/^Paused at event [0-9]+$/)).toBeVisible();
+  const frozen = await drawnArrows(page);
+
+  await say(page, 'while paused');
+  const seq = await sentSeq(page, 'while paused');
+  // Give the capture time to reach the page: the diagram must still not move.
+  await page.waitForTimeout(1_000);
+  expect(await drawnArrows(page)).toEqual(frozen);
+  await expect(diagram(page).locator(`g.seq-arrow[data-seqs~="${seq}"]`)).toHaveCount(0);
+
+  await page.getByRole('button', { name: 'Resume', exact: true }).click();
+  await expect(
+    diagram(page).locator(`g.seq-arrow[data-dir="out"][data-seqs~="${seq}"]`).first(),
+  ).toBeAttached();
+  expect((await drawnArrows(page)).length).toBeGreaterThan(frozen.length);
+});
+
+test('an exported trace imported again draws the same diagram', async ({ joinAs }, testInfo) => {
+  const page = await joinAs('ivy', uniqueRoom('diagram-trace'), 'sse');
+  await say(page, 'keep this for later');
+  await sentSeq(page, 'keep this for later');
+  await expect(arrows(page, { unit: 'sse-event', dir: 'out' }).first()).toBeAttached();
+  await page.getByRole('button', { name: 'Pause', exact: true }).click();
+  const live = await drawnArrows(page);
+
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export trace' }).click();
+  const tracePath = testInfo.outputPath('trace.json');
+  await (await download).saveAs(tracePath);
+  const parsed = parseTrace(await readFile(tracePath, 'utf8'));
+  if (!parsed.ok) throw new Error(`the exported trace does not parse: ${parsed.message}`);
+  const { trace } = parsed;
+
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Import trace' }).click();
+  await (await chooser).setFiles(tracePath);
+  await expect(page.getByRole('button', { name: 'Back to live' })).toBeVisible();
+
+  // The replay draws exactly the trace's units, in time order, with the same attributes.
+  const expected = [...trace.events]
+    .sort((a, b) => a.atMs - b.atMs || a.eventSeq - b.eventSeq)
+    .map((event) => ({
+      eventSeq: String(event.eventSeq),
+      unit: event.unit,
+      dir: event.dir,
+      seqs: event.messageSeqs.join(' '),
+    }));
+  await expect.poll(() => drawnArrows(page)).toEqual(expected);
+  // Everything the paused live diagram showed is in the replay, unchanged.
+  const replayed = await drawnArrows(page);
+  for (const arrow of live) expect(replayed).toContainEqual(arrow);
+
+  // The diagram itself saves as a standalone SVG.
+  const svgDownload = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export SVG' }).click();
+  const svgPath = testInfo.outputPath('diagram.svg');
+  await (await svgDownload).saveAs(svgPath);
+  const svg = await readFile(svgPath, 'utf8');
+  expect(svg).toMatch(/^<\?xml[^>]*>\n<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  expect(svg).toContain('data-unit="sse-event"');
+
+  // A file that is not a trace says so, and the replay stays.
+  const badChooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Import trace' }).click();
+  await (await badChooser).setFiles({
+    name: 'notes.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from('nope'),
+  });
+  await expect(page.getByRole('alert')).toHaveText(/^Could not import notes\.json: not JSON/);
+
+  await page.getByRole('button', { name: 'Back to live' }).click();
+  await expect(page.getByRole('button', { name: 'Back to live' })).toHaveCount(0);
+});
+
+test('screenshot of the diagram after a short chat', async ({ joinAs }) => {
+  test.skip(!process.env.WIRELAB_DIAGRAM_SCREENSHOT, 'set WIRELAB_DIAGRAM_SCREENSHOT=path to take it');
+  const room = uniqueRoom('diagram-shot');
+  const ada = await joinAs('ada', room, 'long-polling');
+  const bob = await joinAs('bob', room, 'websocket');
+  await say(ada, 'Hi Bob, I am long polling.');
+  await say(bob, 'Hi Ada, WebSocket here.');
+  await say(ada, 'Then my next poll is already waiting.');
+  await expect(line(ada, 'Then my next poll is already waiting.')).toBeVisible();
+  await ada.waitForTimeout(1_500);
+  const path = process.env.WIRELAB_DIAGRAM_SCREENSHOT ?? '/tmp/wirelab-diagram.png';
+  await ada.screenshot({ path });
+  await ada.locator('.diagram-panel').screenshot({ path: path.replace(/\.png$/, '-panel.png') });
+  await bob.locator('.diagram-panel').screenshot({ path: path.replace(/\.png$/, '-ws.png') });
+  await ada.getByRole('button', { name: 'Presenter theme' }).click();
+  await ada.screenshot({ path: path.replace(/\.png$/, '-presenter.png') });
+  await ada.locator('.diagram-panel').screenshot({ path: path.replace(/\.png$/, '-presenter-panel.png') });
+});
