@@ -23,38 +23,52 @@ export function fromHex(hex: string): Uint8Array {
   return out;
 }
 
+export type Utf8Read =
+  | { kind: 'ok'; length: number; codePoint: number }
+  | { kind: 'invalid' }
+  | { kind: 'cut' };
+
 /**
- * Checks UTF-8 well-formedness by the table in RFC 3629 section 4 (no overlongs, no surrogates,
- * nothing above U+10FFFF). `allowTruncatedEnd` accepts a sequence cut off by the end of the bytes,
- * for payloads we only kept the start of.
+ * Reads one UTF-8 sequence at `i` (bytes before `end`) by the table in RFC 3629 section 4: no overlongs,
+ * no surrogates, nothing above U+10FFFF. `cut` means the bytes ended inside the sequence.
+ */
+export function readUtf8(bytes: Uint8Array, i: number, end: number = bytes.length): Utf8Read {
+  const b0 = bytes[i] ?? 0;
+  if (b0 < 0x80) return { kind: 'ok', length: 1, codePoint: b0 };
+  let need: number;
+  let lo = 0x80;
+  let hi = 0xbf;
+  if (b0 >= 0xc2 && b0 <= 0xdf) need = 1;
+  else if (b0 >= 0xe0 && b0 <= 0xef) {
+    need = 2;
+    if (b0 === 0xe0) lo = 0xa0;
+    if (b0 === 0xed) hi = 0x9f;
+  } else if (b0 >= 0xf0 && b0 <= 0xf4) {
+    need = 3;
+    if (b0 === 0xf0) lo = 0x90;
+    if (b0 === 0xf4) hi = 0x8f;
+  } else return { kind: 'invalid' };
+  let codePoint = b0 & (need === 1 ? 0x1f : need === 2 ? 0x0f : 0x07);
+  for (let k = 1; k <= need; k++) {
+    if (i + k >= end) return { kind: 'cut' };
+    const b = bytes[i + k] ?? 0;
+    if (k === 1 ? b < lo || b > hi : b < 0x80 || b > 0xbf) return { kind: 'invalid' };
+    codePoint = (codePoint << 6) | (b & 0x3f);
+  }
+  return { kind: 'ok', length: need + 1, codePoint };
+}
+
+/**
+ * Checks UTF-8 well-formedness (see readUtf8). `allowTruncatedEnd` accepts a sequence cut off by the
+ * end of the bytes, for payloads we only kept the start of.
  */
 export function isValidUtf8(bytes: Uint8Array, allowTruncatedEnd = false): boolean {
   let i = 0;
   while (i < bytes.length) {
-    const b0 = bytes[i] ?? 0;
-    if (b0 < 0x80) {
-      i++;
-      continue;
-    }
-    let need: number;
-    let lo = 0x80;
-    let hi = 0xbf;
-    if (b0 >= 0xc2 && b0 <= 0xdf) need = 1;
-    else if (b0 >= 0xe0 && b0 <= 0xef) {
-      need = 2;
-      if (b0 === 0xe0) lo = 0xa0;
-      if (b0 === 0xed) hi = 0x9f;
-    } else if (b0 >= 0xf0 && b0 <= 0xf4) {
-      need = 3;
-      if (b0 === 0xf0) lo = 0x90;
-      if (b0 === 0xf4) hi = 0x8f;
-    } else return false;
-    for (let k = 1; k <= need; k++) {
-      if (i + k >= bytes.length) return allowTruncatedEnd;
-      const b = bytes[i + k] ?? 0;
-      if (k === 1 ? b < lo || b > hi : b < 0x80 || b > 0xbf) return false;
-    }
-    i += need + 1;
+    const read = readUtf8(bytes, i);
+    if (read.kind === 'cut') return allowTruncatedEnd;
+    if (read.kind === 'invalid') return false;
+    i += read.length;
   }
   return true;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { readUtf8 } from '../../../protocol/wire/bytes.ts';
 import { fixture } from './fixtures.ts';
 import {
   BYTES_PER_ROW,
@@ -7,7 +8,6 @@ import {
   hexRows,
   ownerAt,
   rangeRuns,
-  readUtf8,
   textCells,
   textRangesOf,
 } from './hex-grid.ts';

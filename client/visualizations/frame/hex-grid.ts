@@ -4,6 +4,7 @@
  * elsewhere a byte that is not printable ASCII shows as ·, like a packet dump does.
  */
 import type { WireEvent } from '../../../protocol/inspect.ts';
+import { readUtf8 } from '../../../protocol/wire/bytes.ts';
 import type { Layer } from '../../../protocol/wire/layers.ts';
 import { type EscapeKind, escapeCodePoint } from './escapes.ts';
 
@@ -52,35 +53,6 @@ export function decodeBase64(base64: string): Uint8Array {
 
 export function hexByte(byte: number): string {
   return byte.toString(16).padStart(2, '0');
-}
-
-type Utf8Read = { kind: 'ok'; length: number; codePoint: number } | { kind: 'invalid' } | { kind: 'cut' };
-
-/** One UTF-8 sequence at `i` by the table in RFC 3629 section 4: no overlongs, surrogates or > U+10FFFF. */
-export function readUtf8(bytes: Uint8Array, i: number, end: number): Utf8Read {
-  const b0 = bytes[i] ?? 0;
-  if (b0 < 0x80) return { kind: 'ok', length: 1, codePoint: b0 };
-  let need: number;
-  let lo = 0x80;
-  let hi = 0xbf;
-  if (b0 >= 0xc2 && b0 <= 0xdf) need = 1;
-  else if (b0 >= 0xe0 && b0 <= 0xef) {
-    need = 2;
-    if (b0 === 0xe0) lo = 0xa0;
-    if (b0 === 0xed) hi = 0x9f;
-  } else if (b0 >= 0xf0 && b0 <= 0xf4) {
-    need = 3;
-    if (b0 === 0xf0) lo = 0x90;
-    if (b0 === 0xf4) hi = 0x8f;
-  } else return { kind: 'invalid' };
-  let codePoint = b0 & (need === 1 ? 0x1f : need === 2 ? 0x0f : 0x07);
-  for (let k = 1; k <= need; k++) {
-    if (i + k >= end) return { kind: 'cut' };
-    const b = bytes[i + k] ?? 0;
-    if (k === 1 ? b < lo || b > hi : b < 0x80 || b > 0xbf) return { kind: 'invalid' };
-    codePoint = (codePoint << 6) | (b & 0x3f);
-  }
-  return { kind: 'ok', length: need + 1, codePoint };
 }
 
 function binaryCell(byte: number): TextCell {
