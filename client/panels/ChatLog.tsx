@@ -1,4 +1,4 @@
-import { memo, useLayoutEffect, useMemo, useRef } from 'react';
+import { memo, useEffect, useMemo, useRef } from 'react';
 import type { ChatMessage } from '../../protocol/messages.ts';
 import { sourceEvents, useWirelab, type WirelabState } from '../store/index.ts';
 
@@ -109,9 +109,15 @@ export function ChatLog() {
   const scroller = useRef<HTMLDivElement>(null);
   const stuck = useRef(true);
 
-  useLayoutEffect(() => {
+  useEffect(() => {
     const element = scroller.current;
-    if (element && stuck.current && messages.length > 0) element.scrollTop = element.scrollHeight;
+    if (!element || !stuck.current || messages.length === 0) return;
+    // Reading scrollHeight forces a layout; in the next frame, the browser lays out once anyway, instead
+    // of once in the middle of React's commit and again before paint (the costliest line under load).
+    const frame = requestAnimationFrame(() => {
+      element.scrollTop = element.scrollHeight;
+    });
+    return () => cancelAnimationFrame(frame);
   }, [messages]);
 
   return (

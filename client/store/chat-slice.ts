@@ -2,6 +2,7 @@ import type { StateCreator } from 'zustand';
 import type { ChatMessage } from '../../protocol/messages.ts';
 import { pageNowMs } from '../transports/clock-sync.ts';
 import { applyChatEvents, type ChatEvent, type Notice } from './chat-log.ts';
+import { scheduleFrame } from './frame-batch.ts';
 import type { WirelabState } from './index.ts';
 import { loadRoom, saveRoom } from './persistence.ts';
 
@@ -45,14 +46,22 @@ export interface ChatSlice {
   dismissNotice(id: number): void;
 }
 
+/** How often, at most, the chat is written to sessionStorage while messages stream in. */
+export const SAVE_THROTTLE_MS = 1_000;
+
 export const createChatSlice: StateCreator<WirelabState, [], [], ChatSlice> = (set, get) => {
   let queued: ChatEvent[] = [];
   /** Stamped when the transport hands a message over, not at the flush a microtask later. */
   let arrivals: Array<{ cursor: string; atMs: number }> = [];
   let nextNoticeId = 1;
+  let cancelFlush: (() => void) | null = null;
+  let saveTimer: ReturnType<typeof setTimeout> | null = null;
 
-  // A poll answer or a snapshot delivers dozens of messages in one task: fold them into one update.
+  // Messages arrive one task each at hundreds a second, and a poll answer or snapshot delivers dozens in
+  // one task: either way they are folded into one store update (one React commit) per animation frame.
   const flush = () => {
+    cancelFlush?.();
+    cancelFlush = null;
     const events = queued;
     queued = [];
     const arrived = arrivals;
@@ -66,7 +75,14 @@ export const createChatSlice: StateCreator<WirelabState, [], [], ChatSlice> = (s
       cursor: get().transport?.cursor() ?? get().cursor,
       receivedAtMs: recordArrivals(get().receivedAtMs, arrived),
     });
-    get().saveRoomState();
+    // Writing up to 500 messages to sessionStorage is slow: at most once per SAVE_THROTTLE_MS, and at
+    // pagehide (main.tsx), so a reload still resumes.
+    if (saveTimer === null) {
+      saveTimer = setTimeout(() => {
+        saveTimer = null;
+        get().saveRoomState();
+      }, SAVE_THROTTLE_MS);
+    }
   };
 
   return {
@@ -75,20 +91,24 @@ export const createChatSlice: StateCreator<WirelabState, [], [], ChatSlice> = (s
     notices: [],
     cursor: null,
     receive(event) {
-      if (queued.length === 0) queueMicrotask(flush);
+      cancelFlush ??= scheduleFrame(flush);
       queued.push(event);
       if (event.type === 'message') arrivals.push({ cursor: event.message.cursor, atMs: pageNowMs() });
     },
     restoreRoom() {
       const { room, name } = get();
       const stored = loadRoom(room, name);
+      cancelFlush?.();
+      cancelFlush = null;
       queued = [];
       arrivals = [];
       set({ messages: stored?.messages ?? [], notices: [], cursor: stored?.cursor ?? null });
     },
     saveRoomState() {
-      const { room, name, messages } = get();
-      const cursor = get().transport?.cursor() ?? get().cursor;
+      // Whatever waits for the next frame goes in first, so the saved cursor never runs ahead of the
+      // saved messages (the store's cursor is set with the messages it belongs to, in flush).
+      flush();
+      const { room, name, messages, cursor } = get();
       saveRoom(room, { name, cursor, messages: [...messages] });
     },
     dismissNotice(id) {

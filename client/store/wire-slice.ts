@@ -3,6 +3,7 @@ import type { WireEvent } from '../../protocol/inspect.ts';
 import type { ClockEstimate } from '../transports/clock-sync.ts';
 import type { ConnectionStatus, Unsubscribe } from '../transports/index.ts';
 import { createInspector, type Inspector, type InspectorHello } from '../transports/inspector.ts';
+import { scheduleFrame } from './frame-batch.ts';
 import type { WirelabState } from './index.ts';
 import {
   appendToRing,
@@ -40,16 +41,6 @@ export interface WireSlice {
   closeInspector(): void;
   /** Forgets the events shown so far (capture goes on; new events appear as they come). */
   clearWire(): void;
-}
-
-/** requestAnimationFrame where there is one (the page), a frame-length timeout elsewhere (Node tests). */
-function scheduleFrame(callback: () => void): () => void {
-  if (typeof requestAnimationFrame === 'function') {
-    const id = requestAnimationFrame(callback);
-    return () => cancelAnimationFrame(id);
-  }
-  const timer = setTimeout(callback, 16);
-  return () => clearTimeout(timer);
 }
 
 export const createWireSlice: StateCreator<WirelabState, [], [], WireSlice> = (set, get) => {
