@@ -1,17 +1,40 @@
-import { StrictMode } from 'react';
+/// <reference types="vite/client" />
+import { Profiler, type ProfilerOnRenderCallback, StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
 import { resumeStoredSession, useWirelab } from './store/index.ts';
 import './styles.css';
 import './presenter.css';
 
+declare global {
+  interface Window {
+    /** React commits since load; only the profiling build (bench/page-frames.ts) counts them. */
+    __wirelabCommits?: number;
+  }
+}
+
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html must contain <div id="root">');
 
-createRoot(container).render(
+const countCommit: ProfilerOnRenderCallback = () => {
+  window.__wirelabCommits = (window.__wirelabCommits ?? 0) + 1;
+};
+
+const app = (
   <StrictMode>
     <App />
-  </StrictMode>,
+  </StrictMode>
+);
+
+// A build-time constant: the normal build drops the Profiler branch and carries no instrumentation.
+createRoot(container).render(
+  import.meta.env.MODE === 'profiling' ? (
+    <Profiler id="app" onRender={countCommit}>
+      {app}
+    </Profiler>
+  ) : (
+    app
+  ),
 );
 
 resumeStoredSession(useWirelab.getState());

@@ -1,0 +1,501 @@
+/**
+ * `npm run bench:page [-- --quick]`: does the page keep its frame rate while ~300 wire events a second
+ * stream in? It builds the client in profiling mode (react-dom's profiling build, so <Profiler onRender>
+ * counts commits into window.__wirelabCommits), serves it with the real server, joins a page over
+ * WebSocket, and measures the same page idle and then while a `ws` client in the same room publishes
+ * ~300 messages a second: frames (requestAnimationFrame), long tasks (PerformanceObserver 'longtask') and
+ * React commits. It also compares the production bundle's gzip size with a hello page of the same
+ * libraries (bench/hello-page), built by the same Vite. The server and the browser are stopped however it ends.
+ */
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { type Browser, chromium, type Page } from '@playwright/test';
+import react from '@vitejs/plugin-react';
+import { build } from 'vite';
+import { WebSocket } from 'ws';
+import { z } from 'zod';
+import {
+  CHROMIUM_LAUNCH,
+  exitOnSignals,
+  PROJECT_ROOT,
+  type RunningServer,
+  startRealServer,
+  viteBuild,
+} from '../scripts/real-server.ts';
+
+const QUICK = process.argv.includes('--quick');
+/** Also record a CPU profile of the page (CDP Profiler) during the loaded window and print its hot spots. */
+const PROFILE = process.argv.includes('--profile');
+/** Rows of each hot-spot list. */
+const PROFILE_TOP = 25;
+/** Length of each measured window (idle, then loaded). */
+const WINDOW_MS = QUICK ? 2_000 : 10_000;
+/** Messages a second the `ws` user publishes; `--rate=N` to try another. */
+const PUBLISH_RATE_PER_SECOND = Number(
+  process.argv.find((arg) => arg.startsWith('--rate='))?.slice('--rate='.length) ?? 300,
+);
+if (!Number.isInteger(PUBLISH_RATE_PER_SECOND) || PUBLISH_RATE_PER_SECOND <= 0)
+  throw new Error('--rate must be a whole number of messages per second');
+/** Publishing starts this long before the loaded window, so the window sees the steady state. */
+const WARM_UP_MS = 1_000;
+/** How often the publisher wakes up; it sends whatever the target rate owes at each wake-up. */
+const PUBLISH_TICK_MS = 10;
+/** A long task, as the Long Tasks API defines it. */
+const LONG_TASK_MS = 50;
+const JOIN_TIMEOUT_MS = 15_000;
+const ROOM = `bench-frames-${Date.now().toString(36)}`;
+
+// ---- the page under measurement --------------------------------------------------------------------
+
+const PageWindow = z.object({
+  elapsedMs: z.number(),
+  /** Date.now() when the script started in the page: a busy page starts it late. */
+  startedAtMs: z.number(),
+  frames: z.number(),
+  frameIntervalsMs: z.array(z.number()),
+  longTasksMs: z.array(z.number()),
+  commits: z.number().nullable(),
+  unitCountsBefore: z.record(z.string(), z.number()),
+  unitCountsAfter: z.record(z.string(), z.number()),
+});
+type PageWindow = z.infer<typeof PageWindow>;
+
+/**
+ * Runs in the page for `durationMs`: counts animation frames and their intervals, collects long tasks,
+ * and reads the React commit counter and the "Captured units by type" counts at both ends. A string, not
+ * a function: tsx would wrap the inner functions of a serialized function in helpers the page lacks.
+ */
+function measureScript(durationMs: number): string {
+  return `(async () => {
+    const readUnitCounts = () => {
+      const counts = {};
+      for (const item of document.querySelectorAll('.unit-counts li[data-unit]')) {
+        counts[item.getAttribute('data-unit')] = Number(item.querySelector('.unit-count')?.textContent ?? 0);
+      }
+      return counts;
+    };
+    const longTasksMs = [];
+    const observer = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) longTasksMs.push(entry.duration);
+    });
+    observer.observe({ type: 'longtask', buffered: false });
+    const commitsBefore = window.__wirelabCommits;
+    const unitCountsBefore = readUnitCounts();
+    const frameIntervalsMs = [];
+    let frames = 0;
+    let previous = null;
+    const startedAtMs = Date.now();
+    const start = performance.now();
+    await new Promise((resolve) => {
+      const onFrame = (now) => {
+        frames += 1;
+        if (previous !== null) frameIntervalsMs.push(now - previous);
+        previous = now;
+        if (now - start >= ${durationMs}) resolve();
+        else requestAnimationFrame(onFrame);
+      };
+      requestAnimationFrame(onFrame);
+    });
+    const elapsedMs = performance.now() - start;
+    for (const entry of observer.takeRecords()) longTasksMs.push(entry.duration);
+    observer.disconnect();
+    const commitsAfter = window.__wirelabCommits;
+    return {
+      elapsedMs,
+      startedAtMs,
+      frames,
+      frameIntervalsMs,
+      longTasksMs,
+      commits: typeof commitsBefore === 'number' && typeof commitsAfter === 'number' ? commitsAfter - commitsBefore : null,
+      unitCountsBefore,
+      unitCountsAfter: readUnitCounts(),
+    };
+  })()`;
+}
+
+/** One window, and how long the page took to start it: its main thread's backlog, in ms. */
+async function measure(page: Page, durationMs: number): Promise<PageWindow & { startLagMs: number }> {
+  const calledAtMs = Date.now();
+  const measured = PageWindow.parse(await page.evaluate(measureScript(durationMs)));
+  return { ...measured, startLagMs: measured.startedAtMs - calledAtMs };
+}
+
+async function joinOverWebSocket(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.getByRole('radio', { name: 'WebSocket', exact: true }).check();
+  await page.getByLabel('Your name', { exact: true }).fill('viewer');
+  await page.getByLabel('Room', { exact: true }).fill(ROOM);
+  await page.getByRole('button', { name: 'Join' }).click();
+  await page
+    .getByRole('status', { name: 'Connection status' })
+    .filter({ hasText: 'Connected via WebSocket.' })
+    .waitFor({ timeout: JOIN_TIMEOUT_MS });
+  await page.locator('.inspector-status[data-status="open"]').waitFor({ timeout: JOIN_TIMEOUT_MS });
+  const commits = await page.evaluate('typeof window.__wirelabCommits');
+  if (commits !== 'number')
+    throw new Error('window.__wirelabCommits is missing: the page is not the profiling build');
+}
+
+const PageStatus = z.object({
+  chat: z.string(),
+  inspector: z.string(),
+  chatRows: z.number(),
+  diagramElements: z.number(),
+  pageElements: z.number(),
+  units: z.number(),
+});
+
+/** What the page says about its connections: a slow reader is cut by the server (close 4001). */
+async function pageStatus(page: Page): Promise<z.infer<typeof PageStatus>> {
+  return PageStatus.parse(
+    await page.evaluate(`({
+      chat: document.querySelector('[aria-label="Connection status"]')?.textContent ?? '?',
+      inspector: (document.querySelector('.inspector-status')?.getAttribute('data-status') ?? '?') + ': ' +
+        (document.querySelector('.inspector-status')?.textContent ?? '').slice(0, 80),
+      chatRows: document.querySelectorAll('.chat-log li').length,
+      diagramElements: document.querySelectorAll('svg[data-diagram="sequence"] *').length,
+      pageElements: document.querySelectorAll('*').length,
+      units: [...document.querySelectorAll('.unit-counts .unit-count')].reduce((sum, item) => sum + Number(item.textContent), 0),
+    })`),
+  );
+}
+
+// ---- the publisher ---------------------------------------------------------------------------------
+
+interface Publisher {
+  /** Messages sent and acknowledged since start. */
+  counts(): { sent: number; acked: number; errors: number };
+  close(): Promise<void>;
+}
+
+/** Another user in the room, over a plain `ws` client, sending at `ratePerSecond` until closed. */
+async function startPublisher(serverUrl: string, ratePerSecond: number): Promise<Publisher> {
+  const wsUrl = `${serverUrl.replace(/^http/, 'ws')}/api/rooms/${ROOM}/ws?client=bench-publisher&name=publisher`;
+  const socket = new WebSocket(wsUrl);
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('error', reject);
+  });
+  let sent = 0;
+  let acked = 0;
+  let errors = 0;
+  socket.on('message', (data) => {
+    const frame = z.object({ type: z.string() }).safeParse(JSON.parse(String(data)));
+    if (!frame.success) return;
+    if (frame.data.type === 'ack') acked += 1;
+    else if (frame.data.type === 'error') errors += 1;
+  });
+  const startMs = performance.now();
+  const timer = setInterval(() => {
+    const owed = Math.floor(((performance.now() - startMs) / 1000) * ratePerSecond) - sent;
+    for (let index = 0; index < owed; index += 1) {
+      sent += 1;
+      socket.send(
+        JSON.stringify({
+          type: 'send',
+          id: `load-${sent}`,
+          text: `load message ${sent}`,
+          sentAtMs: Date.now(),
+        }),
+      );
+    }
+  }, PUBLISH_TICK_MS);
+  let closed: Promise<void> | null = null;
+  return {
+    counts: () => ({ sent, acked, errors }),
+    close() {
+      closed ??= (async () => {
+        clearInterval(timer);
+        if (socket.readyState === WebSocket.OPEN || socket.readyState === WebSocket.CONNECTING) {
+          const done = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+          socket.close(1000);
+          await done;
+        }
+      })();
+      return closed;
+    },
+  };
+}
+
+// ---- bundle sizes ----------------------------------------------------------------------------------
+
+/** Sum of gzip sizes (level 9) of each .js file in `dir`, in bytes. */
+async function gzipBytesOfScripts(dir: string): Promise<number> {
+  const names = (await readdir(dir)).filter((name) => name.endsWith('.js'));
+  if (names.length === 0) throw new Error(`no .js files in ${dir}`);
+  let total = 0;
+  for (const name of names) total += gzipSync(await readFile(join(dir, name)), { level: 9 }).byteLength;
+  return total;
+}
+
+/** Builds bench/hello-page with the same Vite (and React plugin) into a temporary directory. */
+async function buildHelloPage(): Promise<{ outDir: string; gzipBytes: number }> {
+  const outDir = join(tmpdir(), `wirelab-hello-${process.pid}`);
+  await build({
+    configFile: false,
+    root: join(PROJECT_ROOT, 'bench/hello-page'),
+    plugins: [react()],
+    logLevel: 'warn',
+    build: { outDir, emptyOutDir: true },
+  });
+  return { outDir, gzipBytes: await gzipBytesOfScripts(join(outDir, 'assets')) };
+}
+
+// ---- where the page's time goes (--profile) --------------------------------------------------------
+
+interface HotSpot {
+  key: string;
+  selfMs: number;
+  totalMs: number;
+}
+
+/**
+ * Starts the V8 sampling profiler in the page over CDP; stop() returns time per function (name, file and
+ * line), self and total (with its callees; a function counted once per stack even when recursive).
+ */
+async function startProfiler(page: Page): Promise<{ stop(): Promise<HotSpot[]> }> {
+  const browser = page.context().browser();
+  // Chromium's trace of the renderer: style, layout and paint, which a JS profile shows only as "(program)".
+  await browser?.startTracing(page, { categories: ['devtools.timeline'] });
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 1000 });
+  await cdp.send('Profiler.start');
+  return {
+    async stop() {
+      const { profile } = await cdp.send('Profiler.stop');
+      await cdp.detach();
+      const trace = await browser?.stopTracing();
+      const rendering = trace ? renderingTimes(trace) : [];
+      const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+      const parentOf = new Map<number, number>();
+      for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
+      const keyOf = (id: number): string => {
+        const frame = byId.get(id)?.callFrame;
+        if (!frame) return '?';
+        const file = frame.url.split('/').at(-1) || '(native)';
+        return `${frame.functionName || '(anonymous)'} ${file}:${frame.lineNumber + 1}`;
+      };
+      const spots = new Map<string, HotSpot>();
+      const spot = (key: string) => {
+        let found = spots.get(key);
+        if (!found) {
+          found = { key, selfMs: 0, totalMs: 0 };
+          spots.set(key, found);
+        }
+        return found;
+      };
+      const samples = profile.samples ?? [];
+      const deltasUs = profile.timeDeltas ?? [];
+      samples.forEach((id, index) => {
+        // timeDeltas[i] is the time before sample i; the sample's own weight is the next delta.
+        const ms = (deltasUs[index + 1] ?? 0) / 1000;
+        spot(keyOf(id)).selfMs += ms;
+        const seen = new Set<string>();
+        for (let current: number | undefined = id; current !== undefined; current = parentOf.get(current)) {
+          const key = keyOf(current);
+          if (seen.has(key)) continue;
+          seen.add(key);
+          spot(key).totalMs += ms;
+        }
+      });
+      return [...spots.values(), ...rendering];
+    },
+  };
+}
+
+const TraceEvents = z.object({
+  traceEvents: z.array(z.object({ name: z.string(), ph: z.string(), dur: z.number().optional() })),
+});
+/** Renderer work in a devtools.timeline trace, as hot spots named "[trace] Layout" and the like. */
+const RENDERING_EVENTS = ['UpdateLayoutTree', 'Layout', 'PrePaint', 'Paint', 'Layerize', 'RasterTask'];
+
+function renderingTimes(trace: Buffer): HotSpot[] {
+  const { traceEvents } = TraceEvents.parse(JSON.parse(trace.toString('utf8')));
+  return RENDERING_EVENTS.map((name) => {
+    const ms =
+      traceEvents
+        .filter((event) => event.name === name && event.ph === 'X')
+        .reduce((sum, event) => sum + (event.dur ?? 0), 0) / 1000;
+    return { key: `[trace] ${name}`, selfMs: ms, totalMs: ms };
+  });
+}
+
+function printHotSpots(spots: readonly HotSpot[]): void {
+  for (const [title, field] of [
+    ['self time', 'selfMs'],
+    ['total time (with callees)', 'totalMs'],
+  ] as const) {
+    console.log(`\nthe page during the loaded window (CPU profile; [trace] = Chromium trace), by ${title}:`);
+    const top = [...spots].sort((a, b) => b[field] - a[field]).slice(0, PROFILE_TOP);
+    for (const entry of top) console.log(`${entry[field].toFixed(0).padStart(7)} ms  ${entry.key}`);
+  }
+}
+
+// ---- statistics and the table ------------------------------------------------------------------------
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] ?? Number.NaN)
+    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+
+function percentile(values: readonly number[], fraction: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))] ?? Number.NaN;
+}
+
+function unitsReceived(measured: PageWindow): { total: number; wsFrames: number } {
+  let total = 0;
+  for (const [unit, after] of Object.entries(measured.unitCountsAfter))
+    total += after - (measured.unitCountsBefore[unit] ?? 0);
+  const wsFrames = (measured.unitCountsAfter['ws-frame'] ?? 0) - (measured.unitCountsBefore['ws-frame'] ?? 0);
+  return { total, wsFrames };
+}
+
+interface WindowSummary {
+  medianFrameMs: number;
+  p95FrameMs: number;
+  framesPerSecond: number;
+  longTasks: number;
+  maxLongTaskMs: number;
+  commitsPerSecond: number;
+  wireEventsPerSecond: number;
+}
+
+function summarize(measured: PageWindow): WindowSummary {
+  const seconds = measured.elapsedMs / 1000;
+  const longTasks = measured.longTasksMs.filter((duration) => duration > LONG_TASK_MS);
+  return {
+    medianFrameMs: median(measured.frameIntervalsMs),
+    p95FrameMs: percentile(measured.frameIntervalsMs, 0.95),
+    framesPerSecond: measured.frames / seconds,
+    longTasks: longTasks.length,
+    maxLongTaskMs: longTasks.length === 0 ? 0 : Math.max(...longTasks),
+    commitsPerSecond: (measured.commits ?? Number.NaN) / seconds,
+    wireEventsPerSecond: unitsReceived(measured).total / seconds,
+  };
+}
+
+function printTable(rows: ReadonlyArray<readonly [string, string, string]>): void {
+  const widths = [0, 1, 2].map((column) => Math.max(...rows.map((row) => row[column]?.length ?? 0)));
+  const line = (row: readonly string[]) =>
+    `| ${row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(' | ')} |`;
+  const [head, ...body] = rows;
+  if (!head) return;
+  console.log(line(head));
+  console.log(`|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`);
+  for (const row of body) console.log(line(row));
+}
+
+const fixed = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+
+// ---- the run -----------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  console.log(`bench:page${QUICK ? ' --quick' : ''}: ${WINDOW_MS / 1000} s windows, room ${ROOM}`);
+  await viteBuild('--mode', 'profiling');
+  await viteBuild();
+  const ours = await gzipBytesOfScripts(join(PROJECT_ROOT, 'dist/client/assets'));
+  const hello = await buildHelloPage();
+
+  let server: RunningServer | null = null;
+  let publisher: Publisher | null = null;
+  let browser: Browser | null = null;
+  try {
+    browser = await chromium.launch(CHROMIUM_LAUNCH);
+    server = await startRealServer({
+      STATIC_DIR: 'dist/profiling',
+      SEND_RATE_PER_SECOND: String(PUBLISH_RATE_PER_SECOND * 10),
+      SEND_BURST: String(PUBLISH_RATE_PER_SECOND * 10),
+      // No pings or heartbeats inside the windows.
+      WS_PING_INTERVAL_MS: '3600000',
+      SSE_HEARTBEAT_MS: '3600000',
+    });
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await joinOverWebSocket(page, server.url);
+    // Let the join's own traffic and renders settle before the idle baseline.
+    await page.waitForTimeout(1_000);
+
+    console.log(`idle: ${WINDOW_MS / 1000} s…`);
+    const idle = await measure(page, WINDOW_MS);
+
+    publisher = await startPublisher(server.url, PUBLISH_RATE_PER_SECOND);
+    await page.waitForTimeout(WARM_UP_MS);
+    const before = publisher.counts();
+    const beforeMs = performance.now();
+    console.log(`loaded (${PUBLISH_RATE_PER_SECOND} messages/s): ${WINDOW_MS / 1000} s…`);
+    const profiler = PROFILE ? await startProfiler(page) : null;
+    const loaded = await measure(page, WINDOW_MS);
+    const hotSpots = await profiler?.stop();
+    const after = publisher.counts();
+    // Node's clock: a busy page starts and returns the measuring script late, so the page's window is shorter.
+    const publishSeconds = (performance.now() - beforeMs) / 1000;
+    await publisher.close();
+    const statusAfterLoad = await pageStatus(page);
+
+    const idleSummary = summarize(idle);
+    const loadedSummary = summarize(loaded);
+    const publishedPerSecond = (after.sent - before.sent) / publishSeconds;
+    const frameRows = unitsReceived(loaded);
+    console.log('');
+    printTable([
+      ['measure', 'idle', `loaded (~${PUBLISH_RATE_PER_SECOND} msg/s)`],
+      [
+        'wire events received by the page /s',
+        fixed(idleSummary.wireEventsPerSecond),
+        fixed(loadedSummary.wireEventsPerSecond),
+      ],
+      ['  of which ws-frame units /s', '', fixed(frameRows.wsFrames / (loaded.elapsedMs / 1000))],
+      [
+        'messages published /s (acked, errors)',
+        '',
+        `${fixed(publishedPerSecond)} (${after.acked}, ${after.errors})`,
+      ],
+      ['page started the window late by (ms)', fixed(idle.startLagMs, 0), fixed(loaded.startLagMs, 0)],
+      ['median frame (ms)', fixed(idleSummary.medianFrameMs, 2), fixed(loadedSummary.medianFrameMs, 2)],
+      ['p95 frame (ms)', fixed(idleSummary.p95FrameMs, 2), fixed(loadedSummary.p95FrameMs, 2)],
+      ['frames /s', fixed(idleSummary.framesPerSecond), fixed(loadedSummary.framesPerSecond)],
+      ['frames loaded/idle', '', fixed(loadedSummary.framesPerSecond / idleSummary.framesPerSecond, 2)],
+      [
+        `long tasks > ${LONG_TASK_MS} ms (max ms)`,
+        `${idleSummary.longTasks} (${fixed(idleSummary.maxLongTaskMs, 0)})`,
+        `${loadedSummary.longTasks} (${fixed(loadedSummary.maxLongTaskMs, 0)})`,
+      ],
+      [
+        'React commits /s vs frames /s',
+        `${fixed(idleSummary.commitsPerSecond)} vs ${fixed(idleSummary.framesPerSecond)}`,
+        `${fixed(loadedSummary.commitsPerSecond)} vs ${fixed(loadedSummary.framesPerSecond)}`,
+      ],
+    ]);
+    console.log('');
+    printTable([
+      ['bundle (gzip -9, all .js)', 'size', 'ratio'],
+      ['ours (dist/client)', kib(ours), fixed(ours / hello.gzipBytes, 2)],
+      ['hello (React + react-dom + the same d3 imports)', kib(hello.gzipBytes), '1.00'],
+    ]);
+    console.log(
+      `\nafter the load: ${statusAfterLoad.chat}; inspector ${statusAfterLoad.inspector}; ` +
+        `the page shows ${statusAfterLoad.chatRows} chat rows, ${statusAfterLoad.diagramElements} SVG elements ` +
+        `in the diagram (${statusAfterLoad.pageElements} elements in all), and counted ${statusAfterLoad.units} units`,
+    );
+    if (hotSpots) printHotSpots(hotSpots);
+  } finally {
+    await publisher?.close();
+    await browser?.close();
+    await server?.stop();
+    await rm(hello.outDir, { recursive: true, force: true });
+  }
+}
+
+exitOnSignals();
+main().catch((error: unknown) => {
+  console.error('bench:page failed:', error);
+  process.exitCode = 1;
+});
