@@ -209,22 +209,3 @@ test('an exported trace imported again draws the same diagram', async ({ joinAs 
   await page.getByRole('button', { name: 'Back to live' }).click();
   await expect(page.getByRole('button', { name: 'Back to live' })).toHaveCount(0);
 });
-
-test('screenshot of the diagram after a short chat', async ({ joinAs }) => {
-  test.skip(!process.env.WIRELAB_DIAGRAM_SCREENSHOT, 'set WIRELAB_DIAGRAM_SCREENSHOT=path to take it');
-  const room = uniqueRoom('diagram-shot');
-  const ada = await joinAs('ada', room, 'long-polling');
-  const bob = await joinAs('bob', room, 'websocket');
-  await say(ada, 'Hi Bob, I am long polling.');
-  await say(bob, 'Hi Ada, WebSocket here.');
-  await say(ada, 'Then my next poll is already waiting.');
-  await expect(line(ada, 'Then my next poll is already waiting.')).toBeVisible();
-  await ada.waitForTimeout(1_500);
-  const path = process.env.WIRELAB_DIAGRAM_SCREENSHOT ?? '/tmp/wirelab-diagram.png';
-  await ada.screenshot({ path });
-  await ada.locator('.diagram-panel').screenshot({ path: path.replace(/\.png$/, '-panel.png') });
-  await bob.locator('.diagram-panel').screenshot({ path: path.replace(/\.png$/, '-ws.png') });
-  await ada.getByRole('button', { name: 'Presenter theme' }).click();
-  await ada.screenshot({ path: path.replace(/\.png$/, '-presenter.png') });
-  await ada.locator('.diagram-panel').screenshot({ path: path.replace(/\.png$/, '-presenter-panel.png') });
-});

@@ -40,11 +40,6 @@ test('race mode shows four arrivals of one message, then closes its receivers', 
   await expect(line(page, 'Race: which transport hears this first?')).toHaveCount(1);
   await expect(chatLog(page).getByText('ada (race sse) joined')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Race again' })).toBeEnabled();
-
-  if (process.env.WIRELAB_SCREENSHOT_DIR) {
-    await page.locator('.race-lanes').scrollIntoViewIfNeeded();
-    await page.screenshot({ path: `${process.env.WIRELAB_SCREENSHOT_DIR}/wirelab-race.png` });
-  }
 });
 
 test('the latency timeline shows four stages for WebSocket messages and a percentile row', async ({
@@ -81,10 +76,4 @@ test('the latency timeline shows four stages for WebSocket messages and a percen
   // Keyboard: a row takes focus and highlights its message.
   await rows.first().focus();
   await expect(rows.first()).toHaveAttribute('data-highlighted', 'true');
-
-  if (process.env.WIRELAB_SCREENSHOT_DIR)
-    await page.screenshot({
-      path: `${process.env.WIRELAB_SCREENSHOT_DIR}/wirelab-latency.png`,
-      fullPage: true,
-    });
 });
