@@ -14,6 +14,7 @@ import { ReconnectPolicy, type ReconnectPolicyOptions } from './reconnect.ts';
 import type { ConnectionStatus, StatusChange, Unsubscribe } from './types.ts';
 
 /** Time requests right after each open: several samples quickly, so one lucky short round trip wins. */
+
 export const CLOCK_BURST_COUNT = 5;
 export const CLOCK_BURST_SPACING_MS = 100;
 /** Then one now and then, to follow drift and to notice a dead socket (see the liveness timeout). */
@@ -88,6 +89,9 @@ function sameEstimate(a: ClockEstimate | null, b: ClockEstimate): boolean {
     a.roundTripMs === b.roundTripMs
   );
 }
+
+/** See the error listener in connect(): the close event that follows does the work. */
+function ignoreErrorEvent(): void {}
 
 export function createInspector(options: InspectorOptions): Inspector {
   const burstCount = options.clockBurstCount ?? CLOCK_BURST_COUNT;
@@ -214,6 +218,10 @@ export function createInspector(options: InspectorOptions): Inspector {
     current.addEventListener('message', (event) => {
       if (socket === current) onFrame(event.data);
     });
+    // Every failure is followed by a close event, which carries the code and decides what happens next.
+    // The listener must exist all the same: a WebSocket without one (the ws package, closing a socket that
+    // is still connecting) treats the error as unhandled and throws.
+    current.addEventListener('error', ignoreErrorEvent);
     current.addEventListener('close', (event) => {
       if (socket !== current) return;
       const reason = event.reason ? `: ${event.reason}` : '';

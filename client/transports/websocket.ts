@@ -29,6 +29,7 @@ import {
  * The browser answers the server's pings itself and never shows them to us, so the server sends a
  * `heartbeat` frame with each ping (every 25 s). Two intervals plus slack without any frame: the socket is dead.
  */
+
 export const WS_LIVENESS_TIMEOUT_MS = 60_000;
 /** A send that has no ack (or error) by then is reported as failed; the user can send it again. */
 export const WS_ACK_TIMEOUT_MS = 10_000;
@@ -62,6 +63,9 @@ function socketUrl(options: TransportOptions, since: string | null): URL {
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
   return url;
 }
+
+/** See the error listener in connect(): the close event that follows does the work. */
+function ignoreErrorEvent(): void {}
 
 export function createWebSocketTransport(options: WebSocketOptions): Transport {
   const livenessTimeoutMs = options.livenessTimeoutMs ?? WS_LIVENESS_TIMEOUT_MS;
@@ -189,6 +193,10 @@ export function createWebSocketTransport(options: WebSocketOptions): Transport {
     current.addEventListener('message', (event) => {
       if (socket === current) onFrame(current, event.data);
     });
+    // Every failure is followed by a close event, which carries the code and decides what happens next.
+    // The listener must exist all the same: a WebSocket without one (the ws package, closing a socket that
+    // is still connecting) treats the error as unhandled and throws.
+    current.addEventListener('error', ignoreErrorEvent);
     current.addEventListener('close', (event) => {
       if (socket !== current) return;
       const reason = event.reason ? `: ${event.reason}` : '';
