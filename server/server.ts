@@ -56,7 +56,7 @@ export async function startServer(config: Config, broker?: Broker): Promise<Runn
     started.once('error', reject);
   });
   server.on('connection', (socket) => recorder.accept(socket));
-  recorder.onFirstWatcher(() => {
+  recorder.onWatch(() => {
     if ('closeIdleConnections' in server) server.closeIdleConnections();
   });
   const { port } = server.address() as AddressInfo;

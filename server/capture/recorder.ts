@@ -43,7 +43,7 @@ export class Recorder {
   readonly #rings = new Map<string, ClientCapture>();
   #watchers = 0;
   #nextConnId = 1;
-  #onFirstWatcher: (() => void) | null = null;
+  #onWatch: (() => void) | null = null;
 
   constructor(options: RecorderOptions) {
     this.options = options;
@@ -54,11 +54,13 @@ export class Recorder {
   }
 
   /**
-   * Called when the first inspector opens. The server closes idle keep-alive sockets then, so the
-   * browser's next request opens a fresh (tapped) connection instead of reusing an untapped one.
+   * Called whenever an inspector opens. The server closes idle keep-alive sockets then: the page that
+   * opened it loaded over sockets accepted while nobody watched (untapped), and the browser would reuse
+   * one for its chat transport; closed, its next request comes on a fresh, tapped connection. Doing it on
+   * every watch, not only the first, covers a socket that happened to be busy when an earlier one opened.
    */
-  onFirstWatcher(callback: () => void): void {
-    this.#onFirstWatcher = callback;
+  onWatch(callback: () => void): void {
+    this.#onWatch = callback;
   }
 
   /** For the server's `connection` event: taps the socket when anyone is capturing. */
@@ -72,7 +74,7 @@ export class Recorder {
     const ring = this.#ring(client);
     ring.listeners.add(listener);
     this.#watchers += 1;
-    if (this.#watchers === 1) this.#onFirstWatcher?.();
+    this.#onWatch?.();
     let watching = true;
     return {
       unwatch: () => {
