@@ -1,6 +1,6 @@
 import { memo, useEffect, useMemo, useRef } from 'react';
 import type { ChatMessage } from '../../protocol/messages.ts';
-import { sourceEvents, useWirelab, type WirelabState } from '../store/index.ts';
+import { eventBySeq, sourceEvents, useWirelab, type WirelabState } from '../store/index.ts';
 
 /** Within this many pixels of the bottom, new messages keep the log scrolled down. */
 const STICK_TO_BOTTOM_PX = 48;
@@ -21,7 +21,7 @@ function privacyTag(message: ChatMessage, me: string): string | null {
 function selectedCarriedSeqs(state: WirelabState): string {
   const selected = state.selectedEventSeq;
   if (selected === null) return '';
-  const event = sourceEvents(state).find((candidate) => candidate.eventSeq === selected);
+  const event = eventBySeq(sourceEvents(state), selected);
   return event ? event.messageSeqs.join(' ') : '';
 }
 

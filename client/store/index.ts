@@ -24,6 +24,8 @@ export type { Notice } from './chat-log.ts';
 export { presentNames } from './chat-log.ts';
 export { resumeStoredSession } from './session-slice.ts';
 export {
+  eventBySeq,
+  indexAtOrAfter,
   PLAYBACK_SPEEDS,
   type PlaybackSpeed,
   selectVisibleEvents,

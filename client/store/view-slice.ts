@@ -66,12 +66,34 @@ export function selectVisibleEvents(state: WirelabState): readonly WireEvent[] {
   return memoVisible;
 }
 
+/**
+ * Index of the first event whose eventSeq is at least `eventSeq` (events.length if none). Wire events are
+ * kept in eventSeq order, so this is a binary search: selectors run on every store update, and a linear
+ * scan of 5,000 events each time is the per-update scan we do not want.
+ */
+export function indexAtOrAfter(events: readonly WireEvent[], eventSeq: number): number {
+  let low = 0;
+  let high = events.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((events[middle]?.eventSeq ?? Number.POSITIVE_INFINITY) < eventSeq) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/** The event with this eventSeq, if the list still holds it. */
+export function eventBySeq(events: readonly WireEvent[], eventSeq: number): WireEvent | undefined {
+  const event = events[indexAtOrAfter(events, eventSeq)];
+  return event?.eventSeq === eventSeq ? event : undefined;
+}
+
 function neighbour(events: readonly WireEvent[], from: number | null, delta: 1 | -1): number | null {
   if (events.length === 0) return null;
   const last = events.at(-1)?.eventSeq ?? null;
   if (from === null) return last;
-  const index = events.findIndex((event) => event.eventSeq >= from);
-  const at = index < 0 ? events.length - 1 : index;
+  const index = indexAtOrAfter(events, from);
+  const at = index >= events.length ? events.length - 1 : index;
   const next = Math.min(events.length - 1, Math.max(0, at + delta));
   return events[next]?.eventSeq ?? last;
 }

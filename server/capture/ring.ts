@@ -26,14 +26,4 @@ export class Ring<T> {
     const start = (this.#next - this.#size + this.capacity) % this.capacity;
     return this.#slots[(start + index) % this.capacity];
   }
-
-  /** Oldest first. */
-  toArray(): T[] {
-    const items: T[] = [];
-    const start = (this.#next - this.#size + this.capacity) % this.capacity;
-    for (let index = 0; index < this.#size; index += 1) {
-      items.push(this.#slots[(start + index) % this.capacity] as T);
-    }
-    return items;
-  }
 }
