@@ -155,6 +155,8 @@ export const ERROR_CODES = [
   'forbidden_origin',
   'not_found',
   'shutting_down',
+  /** The network lab refuses this client's WebSocket upgrades, as a restrictive firewall would. */
+  'upgrade_blocked',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -172,6 +174,8 @@ export const CLOSE_CODES = {
   policyViolation: 1008,
   messageTooBig: 1009,
   internalError: 1011,
+  /** The server is restarting: come back soon (the lab's default clean kill). */
+  serviceRestart: 1012,
   /** Application range (RFC 6455 section 7.4.2): the reader fell too far behind and was cut; resume by cursor. */
   slowReader: 4001,
   /** Application range: another connection for the same client id exceeded the limit. */
