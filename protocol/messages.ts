@@ -107,7 +107,8 @@ export const WsClientFrame = z.discriminatedUnion('type', [
 export type WsClientFrame = z.infer<typeof WsClientFrame>;
 
 export type WsServerFrame =
-  | ({ type: 'resume' } & ResumeOutcome & { cursor: string })
+  /** `heartbeatMs`: how often this server pings, so a page can tell a silent connection from a dead one. */
+  | ({ type: 'resume' } & ResumeOutcome & { cursor: string; heartbeatMs?: number })
   | { type: 'message'; message: ChatMessage }
   | { type: 'ack'; id: string; seq: number; cursor: string }
   /** `id` names the send it refuses, when the error is about one. */
@@ -124,6 +125,7 @@ export const WsServerFrame = z.discriminatedUnion('type', [
     recovered: z.boolean(),
     reason: z.enum(RESUME_FAILURES).optional(),
     cursor: z.string(),
+    heartbeatMs: z.number().int().positive().optional(),
   }),
   z.object({ type: z.literal('message'), message: ChatMessage }),
   z.object({ type: z.literal('ack'), id: z.string(), seq: z.number(), cursor: z.string() }),
@@ -137,6 +139,8 @@ export const SseResumeData = z.object({
   recovered: z.boolean(),
   reason: z.enum(RESUME_FAILURES).optional(),
   cursor: z.string(),
+  /** How often the stream carries a heartbeat comment. */
+  heartbeatMs: z.number().int().positive().optional(),
 });
 
 // ---- Errors ---------------------------------------------------------------------------------

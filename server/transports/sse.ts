@@ -22,8 +22,9 @@ export const formatSseMessage = encodeOncePerMessage(
   (message: ChatMessage) => `id: ${message.cursor}\ndata: ${JSON.stringify(message)}\n\n`,
 );
 
-export function formatSseResume(outcome: ResumeOutcome, baseCursor: string): string {
-  return `event: ${SSE_RESUME_EVENT}\nid: ${baseCursor}\ndata: ${JSON.stringify({ ...outcome, cursor: baseCursor })}\n\n`;
+export function formatSseResume(outcome: ResumeOutcome, baseCursor: string, heartbeatMs: number): string {
+  const data = JSON.stringify({ ...outcome, cursor: baseCursor, heartbeatMs });
+  return `event: ${SSE_RESUME_EVENT}\nid: ${baseCursor}\ndata: ${data}\n\n`;
 }
 
 export function createSseRoutes({ hub, config, connections }: TransportDeps): Hono<ServerEnv> {
@@ -89,7 +90,7 @@ export function createSseRoutes({ hub, config, connections }: TransportDeps): Ho
           });
           headersWritten = true;
           write(`retry: ${config.sseRetryMs}\n\n`);
-          write(formatSseResume(outcome, baseCursor));
+          write(formatSseResume(outcome, baseCursor, config.sseHeartbeatMs));
         },
         message: (message) => write(formatSseMessage(message)),
       });

@@ -200,7 +200,13 @@ export function createWebSocketRoutes({
           }, config.wsPingIntervalMs);
           hub
             .follow(room, name, since, {
-              resume: (outcome, baseCursor) => send({ type: 'resume', ...outcome, cursor: baseCursor }),
+              resume: (outcome, baseCursor) =>
+                send({
+                  type: 'resume',
+                  ...outcome,
+                  cursor: baseCursor,
+                  heartbeatMs: config.wsPingIntervalMs,
+                }),
               message: (message) => sendText(encodeMessageFrame(message)),
             })
             .then(
