@@ -7,7 +7,7 @@ import { scaleLinear } from 'd3-scale';
 import { select } from 'd3-selection';
 import { type D3ZoomEvent, zoom, zoomIdentity } from 'd3-zoom';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { selectVisibleEvents, sourceMessages, useWirelab } from '../store/index.ts';
+import { indexAtOrAfter, selectVisibleEvents, sourceMessages, useWirelab } from '../store/index.ts';
 import { layoutSequence, MARGIN } from '../visualizations/sequence/layout.ts';
 import { SequenceDiagram } from '../visualizations/sequence/SequenceDiagram.tsx';
 import {
@@ -26,6 +26,11 @@ const ROW_MIN_PX = { normal: 18, presenter: 26 } as const;
 const MIN_DIAGRAM_WIDTH_PX = 360;
 /** How long a new arrow takes to draw in at 1×; slow motion divides by the speed. */
 const BASE_ENTER_MS = 320;
+/**
+ * More new units than this in one render and none of them animates: at hundreds a second nobody follows
+ * one arrow drawing in, and an SVG transform animation restyles its element on every frame it runs.
+ */
+const MAX_ANIMATED_UNITS_PER_RENDER = 3;
 /** One press of Zoom in / Zoom out. */
 const ZOOM_STEP = 1.6;
 /** One press of Earlier / Later moves the window by this share of its span. */
@@ -93,7 +98,10 @@ export function DiagramPanel() {
   // Units newer than what the last render showed animate in; nothing animates on the first render.
   const shownUpTo = useRef<number | null>(null);
   const newestSeq = events.at(-1)?.eventSeq ?? 0;
-  const animateAfterSeq = shownUpTo.current ?? Number.POSITIVE_INFINITY;
+  const shownSeq = shownUpTo.current;
+  const newCount = shownSeq === null ? 0 : events.length - indexAtOrAfter(events, shownSeq + 1);
+  const animateAfterSeq =
+    shownSeq === null || newCount > MAX_ANIMATED_UNITS_PER_RENDER ? Number.POSITIVE_INFINITY : shownSeq;
   useEffect(() => {
     shownUpTo.current = newestSeq;
   }, [newestSeq]);
