@@ -18,6 +18,7 @@ import {
   zoomWindow,
 } from '../visualizations/sequence/time-window.ts';
 import { usePresenterTheme } from './presenter-theme.ts';
+import { useThrottledValue } from './throttled-value.ts';
 import '../visualizations/sequence/sequence.css';
 
 /** Diagram height by theme: the presenter theme has larger type, so rows need more room. */
@@ -31,6 +32,12 @@ const BASE_ENTER_MS = 320;
  * one arrow drawing in, and an SVG transform animation restyles its element on every frame it runs.
  */
 const MAX_ANIMATED_UNITS_PER_RENDER = 3;
+/**
+ * While live, the diagram takes new events at most this often. Under hundreds of units a second its rows
+ * are a dense band that nobody reads at 60 updates a second, and each update re-lays out and repaints it;
+ * at a few units a second every one still shows at once. Paused, stepping and scrubbing are never held.
+ */
+const LIVE_UPDATE_MIN_MS = 100;
 /** One press of Zoom in / Zoom out. */
 const ZOOM_STEP = 1.6;
 /** One press of Earlier / Later moves the window by this share of its span. */
@@ -56,8 +63,10 @@ function formatWindow(window: TimeWindow, originMs: number): string {
 }
 
 export function DiagramPanel() {
-  const events = useWirelab(selectVisibleEvents);
-  const messages = useWirelab(sourceMessages);
+  const isLive = useWirelab((state) => state.isLive);
+  const events = useThrottledValue(useWirelab(selectVisibleEvents), LIVE_UPDATE_MIN_MS, !isLive);
+  // Held with the events: the layout takes both, and chat messages stream in as fast.
+  const messages = useThrottledValue(useWirelab(sourceMessages), LIVE_UPDATE_MIN_MS, !isLive);
   const me = useWirelab((state) => state.name);
   const wireStartMs = useWirelab((state) => state.wireStartMs);
   const importedTrace = useWirelab((state) => state.importedTrace);
