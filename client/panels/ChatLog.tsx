@@ -4,6 +4,8 @@ import { eventBySeq, sourceEvents, useWirelab, type WirelabState } from '../stor
 
 /** Within this many pixels of the bottom, new messages keep the log scrolled down. */
 const STICK_TO_BOTTOM_PX = 48;
+/** A scroll this soon after the learner's wheel, touch, key or pointer is theirs. */
+const GESTURE_SCROLL_MS = 1_000;
 /**
  * Rows in the DOM while the log follows the newest message; "Show earlier" adds this many more. The store
  * keeps up to 500, but at hundreds of messages a second, laying out and trimming 500 rows every frame cost
@@ -116,8 +118,11 @@ export function ChatLog() {
   const carried = useMemo(() => new Set(carriedText.split(' ').filter(Boolean).map(Number)), [carriedText]);
   const scroller = useRef<HTMLDivElement>(null);
   const stuck = useRef(true);
-  /** Where the log last scrolled itself to: a scroll event there is ours, seen a frame late, not the learner's. */
-  const autoScrolledTo = useRef(0);
+  /** When the learner last wheeled, touched, pressed a key or a pointer in the log: only they read back. */
+  const gestureAtMs = useRef(Number.NEGATIVE_INFINITY);
+  const noteGesture = () => {
+    gestureAtMs.current = performance.now();
+  };
   /**
    * The first row shown while the learner reads back or asked for earlier rows; null while following the
    * newest, when the log shows the last CHAT_DOM_ROWS. Pinned, rows never vanish above the reader.
@@ -135,7 +140,6 @@ export function ChatLog() {
     // of once in the middle of React's commit and again before paint (the costliest line under load).
     const frame = requestAnimationFrame(() => {
       element.scrollTop = element.scrollHeight;
-      autoScrolledTo.current = element.scrollTop;
     });
     return () => cancelAnimationFrame(frame);
   }, [shown]);
@@ -156,13 +160,16 @@ export function ChatLog() {
       // While following, rows trimmed at the top must not move scrollTop: the browser's scroll anchoring
       // would, and that scroll event (with new rows already below) would read as the learner scrolling up.
       style={{ overflowAnchor: firstKey === null ? 'none' : 'auto' }}
+      onWheel={noteGesture}
+      onTouchMove={noteGesture}
+      onKeyDown={noteGesture}
+      onPointerDown={noteGesture}
       onScroll={(event) => {
         const element = event.currentTarget;
-        // A scroll event arrives a frame after the scroll, when the next commit may have added rows below:
-        // only a move up from where the log put itself means the learner is reading back.
-        const isStuck =
-          element.scrollHeight - element.scrollTop - element.clientHeight < STICK_TO_BOTTOM_PX ||
-          (stuck.current && element.scrollTop >= autoScrolledTo.current - 1);
+        // Scroll events also come from rows added and trimmed under a busy page, a frame after the log
+        // scrolled itself: only a scroll right after a gesture of the learner's leaves the bottom.
+        const atBottom = element.scrollHeight - element.scrollTop - element.clientHeight < STICK_TO_BOTTOM_PX;
+        const isStuck = atBottom || performance.now() - gestureAtMs.current > GESTURE_SCROLL_MS;
         if (isStuck === stuck.current) return;
         stuck.current = isStuck;
         const first = shown[0];
