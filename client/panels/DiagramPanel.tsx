@@ -181,10 +181,12 @@ export function DiagramPanel() {
         >
           Follow live
         </button>
-        <p className="hint diagram-window" aria-live="polite">
-          {window
-            ? `${fixedWindow === null ? 'Following live' : 'Fixed window'} · ${formatWindow(window, originMs)}`
-            : ''}
+        {/* Only the mode is announced: the window's times change with every update while live. */}
+        <p className="hint diagram-window">
+          <span aria-live="polite">
+            {window ? (fixedWindow === null ? 'Following live' : 'Fixed window') : ''}
+          </span>
+          {window ? ` · ${formatWindow(window, originMs)}` : ''}
         </p>
       </div>
       <div ref={setContainer} className="diagram-scroller">
