@@ -14,7 +14,8 @@ import { ClientPool, type SseClient, waitFor } from '../transports/test-clients.
 import { UPGRADE_ERROR_HEADER } from '../transports/upgrade.ts';
 import { FaultLog, kill, setLab, until } from './test-lab.ts';
 
-const PING_MS = 300;
+// Long enough that a loaded machine (tests run in parallel) answers every ping in time.
+const PING_MS = 1_000;
 const CONFIG: Config = {
   ...DEFAULT_CONFIG,
   port: 0,
