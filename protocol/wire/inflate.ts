@@ -150,7 +150,7 @@ export class Inflater {
   #lost: DecodeError | null = null;
 
   // Per-call input and output state.
-  #input = new Uint8Array(0);
+  #input: Uint8Array = new Uint8Array(0);
   #at = 0;
   #bits = 0;
   #bitCount = 0;
