@@ -18,8 +18,7 @@ function rowDetail(event: WireEvent): string {
     if (ws.closeCode !== null) extra.push(`${ws.closeCode} ${closeCodeName(ws.closeCode)}`);
   }
   const closing = event.wsClosing;
-  if (closing && closing.fromServer === null)
-    extra.push('no Close frame from the server: the browser sees 1006');
+  if (closing && closing.fromServer === null) extra.push('no Close frame: browser sees 1006');
   const base = eventDetail(event);
   return [base, ...extra].filter((part) => part !== '').join(' · ');
 }
