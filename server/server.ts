@@ -11,6 +11,7 @@ import type { Config } from './config.ts';
 import type { Broker } from './hub/broker.ts';
 import { Hub } from './hub/hub.ts';
 import { MemoryBroker } from './hub/memory-broker.ts';
+import { Lab } from './lab/lab.ts';
 import { ConnectionRegistry } from './transports/connections.ts';
 import { createUpgradeHandler } from './transports/upgrade.ts';
 
@@ -27,6 +28,8 @@ export interface RunningServer {
   hub: Hub;
   connections: ConnectionRegistry;
   recorder: Recorder;
+  /** The network lab (tests watch its faults with lab.onFault). */
+  lab: Lab;
   /** Graceful: refuses new work, closes every connection politely (1001, SSE end, long polls answered). */
   shutdown(): Promise<void>;
 }
@@ -54,7 +57,8 @@ export async function startServer(config: Config, broker?: Broker): Promise<Runn
     maxScanBytes: CAPTURE_SCAN_BYTES,
     captureAll: config.captureAll,
   });
-  const app = createApp({ hub, config, connections, recorder });
+  const lab = new Lab(config.labMaxClients, (clientId) => connections.socketsOf(clientId));
+  const app = createApp({ hub, config, connections, recorder, lab });
 
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const started = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
@@ -77,6 +81,7 @@ export async function startServer(config: Config, broker?: Broker): Promise<Runn
     hub,
     connections,
     recorder,
+    lab,
     shutdown() {
       shuttingDown ??= (async () => {
         await connections.closeAll(config.shutdownGraceMs);

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../config.ts';
 import type { Hub } from '../hub/hub.ts';
+import type { Lab } from '../lab/lab.ts';
 import type { ConnectionRegistry } from './connections.ts';
 import type { UpgradeSlot } from './upgrade.ts';
 
@@ -9,6 +10,8 @@ export interface TransportDeps {
   hub: Hub;
   config: Config;
   connections: ConnectionRegistry;
+  /** The network lab: per-client faults the transports apply to their own units. */
+  lab: Lab;
 }
 
 /**

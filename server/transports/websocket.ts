@@ -3,11 +3,17 @@
  * `wsPingIntervalMs` and terminates a socket that missed the previous pong (a dead peer behind a NAT
  * never sends a FIN). ws enforces `maxPayload` (close 1009) and `maxFragments`; we enforce the text
  * limit (1009), the send rate (an `error` frame, then 1008), and the outbound queue (4001).
+ *
+ * The network lab (server/lab) shapes this client's socket: every frame each way goes through a delay
+ * line, and heartbeats, pongs, drops, kills and the frame options follow its settings at each frame.
  */
+import type { Socket } from 'node:net';
 import { Hono } from 'hono';
 import { WebSocket } from 'ws';
 import { CLOSE_CODES, type ErrorCode, WsClientFrame, type WsServerFrame } from '../../protocol/messages.ts';
 import { CursorAheadError } from '../hub/broker.ts';
+import { DelayLine, toClientDelay, toServerDelay } from '../lab/delay-line.ts';
+import { sendShaped } from '../lab/ws-send.ts';
 import type { ServerEnv, TransportDeps } from './deps.ts';
 import { encodeOncePerMessage } from './encode-once.ts';
 import { errorResponse } from './errors.ts';
@@ -23,6 +29,8 @@ const CLOSE_HANDSHAKE_TIMEOUT_MS = 1_000;
 /** Everything a chat socket needs, and nothing of the request that opened it. */
 interface ChatSocketDeps extends TransportDeps {
   participant: Participant;
+  /** The TCP socket under the WebSocket: the lab resets it (ws has no public way to send an RST). */
+  tcp: Socket;
 }
 
 /**
@@ -30,7 +38,7 @@ interface ChatSocketDeps extends TransportDeps {
  * accepted upgrade hands the socket to {@link runChatSocket}, which keeps nothing of the request.
  */
 export function createWebSocketRoutes(deps: TransportDeps): Hono<ServerEnv> {
-  const { config, connections } = deps;
+  const { config, connections, lab } = deps;
   const routes = new Hono<ServerEnv>();
   routes.get('/:room/ws', (c) => {
     if (!isAllowedOrigin(c.req.header('origin'), c.req.header('host'), config.allowedOrigins)) {
@@ -52,18 +60,37 @@ export function createWebSocketRoutes(deps: TransportDeps): Hono<ServerEnv> {
       return errorResponse(c, 429, 'too_many_connections', message);
     }
     const participant = parsed.value;
-    slot.accept({ deflate: false, onOpen: (socket) => runChatSocket(socket, { ...deps, participant }) });
+    const settings = lab.settings(participant.clientId);
+    if (settings.blockUpgrade) {
+      lab.report({ clientId: participant.clientId, kind: 'upgrade_blocked', transport: 'websocket' });
+      return errorResponse(
+        c,
+        403,
+        'upgrade_blocked',
+        'the network lab blocks WebSocket upgrades for this client',
+      );
+    }
+    const tcp = c.env.incoming.socket;
+    slot.accept({
+      deflate: settings.wsDeflate,
+      onOpen: (socket) => runChatSocket(socket, { ...deps, participant, tcp }),
+    });
     return c.body(null, 200);
   });
   return routes;
 }
 
 /** One chat socket, from open to close. */
-function runChatSocket(socket: WebSocket, { hub, config, connections, participant }: ChatSocketDeps): void {
+function runChatSocket(socket: WebSocket, deps: ChatSocketDeps): void {
+  const { hub, config, connections, lab, participant, tcp } = deps;
   const { room, clientId, name, since } = participant;
   let closed = false;
+  let closing = false;
   let refusedSends = 0;
-  let inbound: Promise<void> = Promise.resolve();
+  let handling: Promise<void> = Promise.resolve();
+  // The lab's simulated path, one line each way; with no lab settings they run each frame at once.
+  const outbound = new DelayLine(() => toClientDelay(lab.settings(clientId)));
+  const inbound = new DelayLine(() => toServerDelay(lab.settings(clientId)));
   let pongPending = false;
   let pingTimer: ReturnType<typeof setInterval> | null = null;
   let unsubscribe: (() => void) | null = null;
@@ -77,16 +104,33 @@ function runChatSocket(socket: WebSocket, { hub, config, connections, participan
     unsubscribe?.();
     unsubscribe = null;
   };
+  /** The close frame follows the frames still on the way, as it would on the wire. */
   const closeWith = (code: number, reason: string) => {
-    if (socket.readyState >= WebSocket.CLOSING) return;
-    socket.close(code, reason);
-    setTimeout(() => socket.terminate(), CLOSE_HANDSHAKE_TIMEOUT_MS).unref();
+    if (closing || socket.readyState >= WebSocket.CLOSING) return;
+    closing = true;
     stopFeeds();
+    outbound.push(() => {
+      if (socket.readyState >= WebSocket.CLOSING) return;
+      socket.close(code, reason);
+      setTimeout(() => socket.terminate(), CLOSE_HANDSHAKE_TIMEOUT_MS).unref();
+    });
+  };
+  /** An RST now: frames on the way are lost with the connection, as they would be. */
+  const reset = () => {
+    stopFeeds();
+    outbound.close();
+    inbound.close();
+    tcp.resetAndDestroy();
   };
   const registration = connections.register({
     clientId,
     transport: 'websocket',
+    socket: tcp,
     close: () => closeWith(CLOSE_CODES.goingAway, 'server shutting down'),
+    kill: (mode, code) => {
+      if (mode === 'reset') reset();
+      else closeWith(code, 'lab: killed by the network lab');
+    },
   });
   /**
    * Forgets the connection once the socket really closed (close handshake done, or terminated), so
@@ -94,6 +138,8 @@ function runChatSocket(socket: WebSocket, { hub, config, connections, participan
    */
   const cleanup = () => {
     stopFeeds();
+    outbound.close();
+    inbound.close();
     releasePresence?.();
     releasePresence = null;
     registration?.release();
@@ -105,13 +151,23 @@ function runChatSocket(socket: WebSocket, { hub, config, connections, participan
     return;
   }
 
-  const sendText = (text: string) => {
+  /** Writes one message now. `isData`: it carries chat state (not a heartbeat), so `dropNext` may take it. */
+  const write = (text: string, isData: boolean) => {
+    if (socket.readyState !== WebSocket.OPEN) return;
+    if (isData && lab.store.takeDrop(clientId)) {
+      lab.report({ clientId, kind: 'dropped', transport: 'websocket' });
+      reset();
+      return;
+    }
+    sendShaped(socket, text, lab.settings(clientId));
+  };
+  const sendText = (text: string, isData = true) => {
     if (closed || socket.readyState !== WebSocket.OPEN) return;
-    if (socket.bufferedAmount > config.maxQueueBytes) {
+    if (socket.bufferedAmount + outbound.queuedBytes > config.maxQueueBytes) {
       closeWith(CLOSE_CODES.slowReader, 'slow reader: reconnect and resume from your cursor');
       return;
     }
-    socket.send(text);
+    outbound.push(() => write(text, isData), text.length);
   };
   const send = (frame: WsServerFrame) => sendText(JSON.stringify(frame));
   const sendError = (code: ErrorCode, message: string, id?: string) =>
@@ -162,7 +218,8 @@ function runChatSocket(socket: WebSocket, { hub, config, connections, participan
     }
   };
 
-  socket.on('message', (data, isBinary) => {
+  const receive = (data: Buffer, isBinary: boolean) => {
+    if (closed) return;
     if (isBinary) {
       closeWith(CLOSE_CODES.unsupportedData, 'send JSON text frames');
       return;
@@ -171,26 +228,42 @@ function runChatSocket(socket: WebSocket, { hub, config, connections, participan
     const text = data.toString();
     // One frame at a time, in arrival order: acks come back in send order, and a flood's refusals
     // cannot overtake (and close the socket before) the acks of the sends that were accepted.
-    inbound = inbound
+    handling = handling
       .then(() => handleText(text))
       .catch((error: unknown) => {
         console.error('websocket send failed', error);
         sendError('internal', 'the message could not be stored; retry with the same id');
       });
+  };
+  socket.on('message', (data, isBinary) => {
+    // Without fragments or arrays configured, ws hands a message over as one Buffer.
+    const bytes = Buffer.isBuffer(data)
+      ? data
+      : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]);
+    inbound.push(() => receive(bytes, isBinary), bytes.byteLength);
   });
   socket.on('pong', () => {
-    pongPending = false;
+    inbound.push(() => {
+      // The lab's ignorePongs: as if the page had stopped answering, so the timer below terminates.
+      if (!lab.settings(clientId).ignorePongs) pongPending = false;
+    });
   });
   pingTimer = setInterval(() => {
     if (pongPending) {
       // No pong since the last ping: the peer or the path is dead.
+      if (lab.settings(clientId).ignorePongs)
+        lab.report({ clientId, kind: 'pong_timeout', transport: 'websocket' });
       socket.terminate();
       cleanup();
       return;
     }
+    // The lab's stopHeartbeats: silence, so an idle timeout on the path can cut the socket.
+    if (lab.settings(clientId).stopHeartbeats) return;
     pongPending = true;
-    socket.ping();
-    send({ type: 'heartbeat' });
+    outbound.push(() => {
+      if (socket.readyState === WebSocket.OPEN) socket.ping();
+    });
+    sendText(JSON.stringify({ type: 'heartbeat' } satisfies WsServerFrame), false);
   }, config.wsPingIntervalMs);
   hub
     .follow(room, name, since, {
