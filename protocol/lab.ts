@@ -24,8 +24,10 @@ export const LabSettings = z.object({
   /** A random extra delay from 0 to this, per unit, client to server. */
   jitterToServerMs: millis(5_000),
   /**
-   * A simulated proxy between page and server: any of this client's connections that carried no byte in
-   * either direction for this long is cut (the proxy closes it, as nginx or a load balancer would). 0 is off.
+   * A simulated proxy between page and server: any of this client's long-lived connections (an SSE
+   * stream, a WebSocket, a held long poll) that carried no byte in either direction for this long is cut
+   * (the proxy closes it, as nginx or a load balancer would). 0 is off. Idle keep-alive sockets are left
+   * alone: the browser may hand one to another tab next, and a fault never touches another client.
    */
   idleTimeoutMs: z.union([z.literal(0), z.number().int().min(LAB_MIN_IDLE_TIMEOUT_MS).max(600_000)]),
   /**
