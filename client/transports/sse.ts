@@ -104,7 +104,7 @@ export function createSseTransport(options: SseOptions): Transport {
     dropSource();
     if (timer !== null) clearTimeout(timer);
     const retryInMs = policy.nextDelayMs(Date.now());
-    setStatus({ status: 'reconnecting', error, retryInMs });
+    setStatus({ status: 'reconnecting', error, retryInMs, attempt: policy.attempt });
     timer = setTimeout(connect, retryInMs);
   };
 

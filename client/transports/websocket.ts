@@ -272,6 +272,7 @@ export function createWebSocketTransport(options: WebSocketOptions): Transport {
       status: 'reconnecting',
       error,
       retryInMs,
+      attempt: policy.attempt,
       ...(closeCode === undefined ? {} : { closeCode }),
     });
     reconnectTimer = setTimeout(connect, retryInMs);
