@@ -22,6 +22,7 @@ export const useWirelab = create<WirelabState>()((...args) => ({
 
 export type { Notice } from './chat-log.ts';
 export { presentNames } from './chat-log.ts';
+export { activeTransportKind, type ConnectionDrop } from './connection-slice.ts';
 export { resumeStoredSession } from './session-slice.ts';
 export {
   eventBySeq,
