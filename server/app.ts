@@ -5,6 +5,7 @@
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { createInspectRoutes, type InspectDeps } from './capture/inspect.ts';
+import { createLabRoutes } from './lab/routes.ts';
 import type { ServerEnv } from './transports/deps.ts';
 import { errorResponse } from './transports/errors.ts';
 import { createTransportRoutes } from './transports/index.ts';
@@ -17,6 +18,7 @@ export function createApp(deps: AppDeps): Hono<ServerEnv> {
   app.get('/api/health', (c) => c.json({ ok: true }));
   app.route('/api/rooms', createTransportRoutes(deps));
   app.route('/api', createInspectRoutes(deps));
+  app.route('/api', createLabRoutes(deps));
   app.all('/api/*', (c) => errorResponse(c, 404, 'not_found', `no route for ${c.req.method} ${c.req.path}`));
 
   const { staticDir } = deps.config;

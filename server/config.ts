@@ -47,6 +47,8 @@ export interface Config {
   captureMaxUnitBytes: number;
   /** Wire events kept per client for an inspector that (re)connects. */
   captureMaxEventsPerClient: number;
+  /** Clients whose network lab settings are kept; past this the least recently used are forgotten. */
+  labMaxClients: number;
 }
 
 export const DEFAULT_CONFIG: Config = {
@@ -75,6 +77,7 @@ export const DEFAULT_CONFIG: Config = {
   captureAll: false,
   captureMaxUnitBytes: 4096,
   captureMaxEventsPerClient: 2000,
+  labMaxClients: 1000,
 };
 
 /** Environment variable for each numeric setting. */
@@ -100,6 +103,7 @@ const NUMERIC_ENV: Record<string, keyof Config> = {
   SHUTDOWN_GRACE_MS: 'shutdownGraceMs',
   CAPTURE_MAX_UNIT_BYTES: 'captureMaxUnitBytes',
   CAPTURE_MAX_EVENTS_PER_CLIENT: 'captureMaxEventsPerClient',
+  LAB_MAX_CLIENTS: 'labMaxClients',
 };
 
 export class ConfigError extends Error {

@@ -2,15 +2,26 @@
  * Every long-lived connection (SSE stream, WebSocket, held long poll) registers here: that is how the
  * per-client connection limit is counted and how shutdown finds what to close.
  */
+import type { Socket } from 'node:net';
+import type { LabKillRequest } from '../../protocol/lab.ts';
 import type { TransportKind } from '../../protocol/messages.ts';
 
 export type CloseReason = 'shutdown';
+export type KillMode = LabKillRequest['mode'];
 
 export interface LiveConnection {
   clientId: string;
   transport: TransportKind | 'inspect';
   /** Ends the connection politely for the reason; called at most once. */
   close(reason: CloseReason): void;
+  /**
+   * The network lab's kill: `clean` ends the connection the transport's polite way (a WebSocket close
+   * frame with `closeCode`, an SSE response ended, a held long poll answered then closed); `reset`
+   * destroys the TCP socket at once (RST). Absent on what the lab must never touch (the inspector).
+   */
+  kill?(mode: KillMode, closeCode: number): void;
+  /** The TCP socket it lives on, so the lab ends each socket once. */
+  socket?: Socket;
 }
 
 export interface Registration {
@@ -63,6 +74,26 @@ export class ConnectionRegistry {
         if (this.#closing && this.size === 0) this.#onEmpty?.();
       },
     };
+  }
+
+  /**
+   * Kills every chat connection of the client (never its inspector); answers how many, and the sockets
+   * they lived on, so the lab can end the client's other sockets without ending these twice.
+   */
+  kill(clientId: string, mode: KillMode, closeCode: number): { killed: number; sockets: Set<Socket> } {
+    const sockets = new Set<Socket>();
+    let killed = 0;
+    for (const connection of [...(this.#byClient.get(clientId) ?? [])]) {
+      if (!connection.kill) continue;
+      if (connection.socket) sockets.add(connection.socket);
+      killed += 1;
+      try {
+        connection.kill(mode, closeCode);
+      } catch (error) {
+        console.error(`killing a ${connection.transport} connection failed`, error);
+      }
+    }
+    return { killed, sockets };
   }
 
   /** Refuses new connections, asks every open one to close, and resolves when all released or after graceMs. */

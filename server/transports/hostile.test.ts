@@ -17,7 +17,7 @@ import {
   type WebSocketClient,
   waitFor,
 } from './test-clients.ts';
-import { UPGRADE_ERROR_HEADER } from './websocket.ts';
+import { UPGRADE_ERROR_HEADER } from './upgrade.ts';
 
 const CONFIG: Config = {
   ...DEFAULT_CONFIG,
@@ -390,17 +390,16 @@ describe('hostile input', () => {
       );
     });
 
-    it('a refused upgrade names its error code in a header and promises no body it cannot send', async () => {
+    it('a refused upgrade is a whole HTTP response: status, JSON error body, and the code in a header', async () => {
       const outcome = await tryUpgrade(`${wsBase}${path()}`, { origin: 'https://evil.example' });
       if ('opened' in outcome) {
         outcome.opened.terminate();
         throw new Error('a foreign origin opened a chat socket');
       }
       expect(outcome.status).toBe(403);
-      // @hono/node-server writes refused upgrades with Content-Length: 0, so the code travels in a header.
       expect(outcome.errorCode).toBe('forbidden_origin');
-      expect(outcome.contentType).toBeUndefined();
-      expect(outcome.body).toBe('');
+      expect(outcome.contentType).toMatch(/^application\/json/);
+      expect(ErrorBody.parse(JSON.parse(outcome.body)).error.code).toBe('forbidden_origin');
     });
 
     it.each([

@@ -4,6 +4,7 @@
  */
 import { Hono } from 'hono';
 import type { TransportKind } from '../../protocol/messages.ts';
+import { labHttpFaults } from '../lab/http-faults.ts';
 import type { ServerEnv, TransportDeps } from './deps.ts';
 import { createLongPollingRoutes } from './long-polling.ts';
 import { createPollingRoutes } from './polling.ts';
@@ -22,6 +23,8 @@ export const TRANSPORTS: Record<TransportKind, TransportRouteFactory> = {
 
 export function createTransportRoutes(deps: TransportDeps): Hono<ServerEnv> {
   const routes = new Hono<ServerEnv>();
+  // Before every chat route: the lab's delays, drops and connection bookkeeping for this client id.
+  routes.use('*', labHttpFaults(deps.lab));
   routes.route('/', createSendRoutes(deps));
   for (const factory of Object.values(TRANSPORTS)) routes.route('/', factory(deps));
   return routes;

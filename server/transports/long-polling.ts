@@ -32,10 +32,22 @@ export function createLongPollingRoutes({ hub, config, connections }: TransportD
     }
 
     const held = new AbortController();
+    const outgoing = c.env?.outgoing;
+    const socket = c.env?.incoming.socket;
     const registration = connections.register({
       clientId,
       transport: 'long-polling',
+      ...(socket ? { socket } : {}),
       close: () => held.abort(),
+      // The lab's kill: answered now and the connection closed after it (clean), or an RST (reset).
+      kill: (mode) => {
+        if (mode === 'reset') {
+          socket?.resetAndDestroy();
+          return;
+        }
+        outgoing?.setHeader('connection', 'close');
+        held.abort();
+      },
     });
     if (!registration) {
       return connections.isClosing
@@ -43,7 +55,6 @@ export function createLongPollingRoutes({ hub, config, connections }: TransportD
         : errorResponse(c, 429, 'too_many_connections', `client ${clientId} has too many open connections`);
     }
     // The response's close fires before it is sent only when the client hung up: stop waiting for it.
-    const outgoing = c.env?.outgoing;
     const onClientGone = () => held.abort();
     outgoing?.once('close', onClientGone);
     const releasePresence = hub.presence.hold(room, name);

@@ -6,11 +6,15 @@
  * Stream layout: `retry:` first, then `event: resume` with its `id:`, then one event per message with
  * `id: <cursor>`, and a comment every heartbeat. JSON never contains a raw CR or LF, so one message is
  * always exactly one `data:` line and one event, whatever its text.
+ *
+ * The network lab (server/lab) shapes this client's stream: every write goes through a delay line, and
+ * heartbeats, drops, the cut event and kills follow its settings at each write.
  */
 import type { ServerResponse } from 'node:http';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { Hono } from 'hono';
 import { type ChatMessage, type ResumeOutcome, SSE_RESUME_EVENT } from '../../protocol/messages.ts';
+import { DelayLine, toClientDelay } from '../lab/delay-line.ts';
 import type { ServerEnv, TransportDeps } from './deps.ts';
 import { encodeOncePerMessage } from './encode-once.ts';
 import { errorResponse } from './errors.ts';
@@ -27,7 +31,12 @@ export function formatSseResume(outcome: ResumeOutcome, baseCursor: string, hear
   return `event: ${SSE_RESUME_EVENT}\nid: ${baseCursor}\ndata: ${data}\n\n`;
 }
 
-export function createSseRoutes({ hub, config, connections }: TransportDeps): Hono<ServerEnv> {
+/** The first lines of an event, without the blank line that would dispatch it (the lab's cutNextSseEvent). */
+function withoutDispatch(event: string): string {
+  return event.endsWith('\n\n') ? event.slice(0, -1) : event;
+}
+
+export function createSseRoutes({ hub, config, connections, lab }: TransportDeps): Hono<ServerEnv> {
   const routes = new Hono<ServerEnv>();
   routes.get('/:room/sse', async (c) => {
     const parsed = parseParticipant(c, c.req.header('last-event-id'));
@@ -41,33 +50,70 @@ export function createSseRoutes({ hub, config, connections }: TransportDeps): Ho
     let heartbeat: ReturnType<typeof setInterval> | null = null;
     let unsubscribe: (() => void) | null = null;
     let releasePresence: (() => void) | null = null;
+    const socket = outgoing.socket;
+    const outbound = new DelayLine(() => toClientDelay(lab.settings(clientId)));
     const cleanup = () => {
       if (ended) return;
       ended = true;
+      outbound.close();
       if (heartbeat) clearInterval(heartbeat);
       unsubscribe?.();
       releasePresence?.();
       registration?.release();
     };
-    const write = (chunk: string) => {
+    /** Writes now. `kind` says what the lab may do to it: drop or cut a message, drop a resume. */
+    const writeNow = (chunk: string, kind: 'message' | 'resume' | 'other') => {
       if (ended) return;
-      // A reader that stopped reading makes this buffer grow; cut it before it costs everyone memory.
-      // Its EventSource reconnects with Last-Event-ID and resumes from the last event it did read.
-      if (outgoing.writableLength > config.maxQueueBytes) {
+      if (kind !== 'other' && lab.store.takeDrop(clientId)) {
+        lab.report({ clientId, kind: 'dropped', transport: 'sse' });
+        cleanup();
+        socket?.resetAndDestroy();
+        return;
+      }
+      if (kind === 'message' && lab.store.takeSseCut(clientId)) {
+        // `id:` and `data:` arrive, the blank line never does: EventSource must not dispatch the event.
+        lab.report({ clientId, kind: 'sse_cut', transport: 'sse' });
+        outgoing.write(withoutDispatch(chunk));
         cleanup();
         outgoing.destroy();
         return;
       }
       outgoing.write(chunk);
     };
+    const write = (chunk: string, kind: 'message' | 'resume' | 'other' = 'other') => {
+      if (ended) return;
+      // A reader that stopped reading makes this buffer grow; cut it before it costs everyone memory.
+      // Its EventSource reconnects with Last-Event-ID and resumes from the last event it did read.
+      if (outgoing.writableLength + outbound.queuedBytes > config.maxQueueBytes) {
+        cleanup();
+        outgoing.destroy();
+        return;
+      }
+      outbound.push(() => writeNow(chunk, kind), chunk.length);
+    };
+    /** The end follows the events still on the way, as a FIN would. */
+    const end = () => {
+      outbound.push(() => {
+        cleanup();
+        outgoing.end();
+      });
+    };
     const registration = connections.register({
       clientId,
       transport: 'sse',
+      ...(socket ? { socket } : {}),
       close: () => {
         // `retry:` tells EventSource how soon to come back (to the restarted server) before the stream ends.
         write(`retry: ${config.sseRetryMs}\n: server shutting down\n\n`);
+        end();
+      },
+      kill: (mode) => {
+        if (mode === 'clean') {
+          end();
+          return;
+        }
         cleanup();
-        outgoing.end();
+        socket?.resetAndDestroy();
       },
     });
     if (!registration) {
@@ -90,9 +136,9 @@ export function createSseRoutes({ hub, config, connections }: TransportDeps): Ho
           });
           headersWritten = true;
           write(`retry: ${config.sseRetryMs}\n\n`);
-          write(formatSseResume(outcome, baseCursor, config.sseHeartbeatMs));
+          write(formatSseResume(outcome, baseCursor, config.sseHeartbeatMs), 'resume');
         },
-        message: (message) => write(formatSseMessage(message)),
+        message: (message) => write(formatSseMessage(message), 'message'),
       });
     } catch (error) {
       cleanup();
@@ -108,7 +154,10 @@ export function createSseRoutes({ hub, config, connections }: TransportDeps): Ho
       return RESPONSE_ALREADY_SENT;
     }
     releasePresence = hub.presence.hold(room, name);
-    heartbeat = setInterval(() => write(': heartbeat\n\n'), config.sseHeartbeatMs);
+    heartbeat = setInterval(() => {
+      // The lab's stopHeartbeats: silence, so an idle timeout on the path can cut the stream.
+      if (!lab.settings(clientId).stopHeartbeats) write(': heartbeat\n\n');
+    }, config.sseHeartbeatMs);
     return RESPONSE_ALREADY_SENT;
   });
   return routes;

@@ -1,0 +1,63 @@
+/**
+ * The lab's faults on plain HTTP exchanges (poll, long poll, send, and the request that opens an SSE
+ * stream or a WebSocket), as one middleware in front of the chat routes, so each transport file keeps
+ * only its own protocol. Streams and sockets apply their per-unit faults themselves (sse.ts, websocket.ts).
+ *
+ * An HTTP/1.1 connection carries one exchange at a time, so delaying each request and each answer keeps
+ * the order per connection without a queue.
+ */
+import type { Socket } from 'node:net';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
+import type { MiddlewareHandler } from 'hono';
+import { ID_PATTERN, type TransportKind } from '../../protocol/messages.ts';
+import type { ServerEnv } from '../transports/deps.ts';
+import { delayOnce, toClientDelay, toServerDelay } from './delay-line.ts';
+import type { Lab } from './lab.ts';
+
+/** @hono/node-server's marker for "the route wrote the response itself" (SSE). */
+const ALREADY_SENT_HEADER = 'x-hono-already-sent';
+
+function transportOf(path: string): TransportKind | undefined {
+  if (path.endsWith('/long-poll')) return 'long-polling';
+  if (path.endsWith('/poll')) return 'polling';
+  if (path.endsWith('/sse')) return 'sse';
+  if (path.endsWith('/ws')) return 'websocket';
+  return undefined;
+}
+
+export function labHttpFaults(lab: Lab): MiddlewareHandler<ServerEnv> {
+  return async (c, next) => {
+    const clientId = c.req.query('client');
+    // A bad client id is the route's to refuse; the lab has nothing to say about it.
+    if (clientId === undefined || !ID_PATTERN.test(clientId)) return next();
+    const socket: Socket | undefined = c.env?.incoming.socket;
+    const answered = socket ? lab.sockets.begin(clientId, socket) : null;
+    try {
+      const inbound = delayOnce(toServerDelay(lab.settings(clientId)));
+      if (inbound) await inbound;
+      // The client gave up while its request was on the way: nothing to answer.
+      if (socket?.destroyed) return RESPONSE_ALREADY_SENT;
+      await next();
+      // A held long poll answered because its connection died: there is nobody to deliver to (or drop).
+      if (socket?.destroyed) return;
+      // An upgrade's answer is the handshake (ws writes it); a stream writes its own units.
+      if (c.env?.upgrade || c.res.headers.has(ALREADY_SENT_HEADER)) return;
+      const outbound = delayOnce(toClientDelay(lab.settings(clientId)));
+      if (outbound) await outbound;
+      if (socket?.destroyed) return;
+      if (lab.store.takeDrop(clientId)) {
+        // The answer is made (a send is stored), but it never arrives: the connection breaks instead.
+        socket?.resetAndDestroy();
+        const transport = transportOf(c.req.path);
+        lab.report({ clientId, kind: 'dropped', ...(transport ? { transport } : {}) });
+        c.res = undefined;
+        c.res = RESPONSE_ALREADY_SENT;
+        return;
+      }
+      if (socket && lab.sockets.takeCloseAfterResponse(socket))
+        c.env?.outgoing?.setHeader('connection', 'close');
+    } finally {
+      answered?.();
+    }
+  };
+}
