@@ -10,6 +10,7 @@ import { WebSocket as NodeWebSocket } from 'ws';
 import type { ChatMessage, TransportKind } from '../../protocol/messages.ts';
 import { DEFAULT_CONFIG } from '../../server/config.ts';
 import { type RunningServer, startServer } from '../../server/server.ts';
+import { updateLab } from '../lab/api.ts';
 import { createAutoTransport } from './auto.ts';
 import type { TransportAttempt } from './fallback.ts';
 import { TRANSPORTS } from './index.ts';
@@ -182,5 +183,36 @@ describe('auto transport', () => {
     const send = probe.transport.send({ id: 'never', text: 'lost?', sentAtMs: 0 });
     probe.transport.close();
     await expect(send).rejects.toMatchObject({ code: 'transport_closed' });
+  });
+
+  it("ends on SSE when the server's lab blocks this client's upgrades (403, seen as 1006)", async () => {
+    const clientId = `auto-blocked-${++counter}`;
+    await updateLab({ clientId, baseUrl: server.url }, { blockUpgrade: true });
+    const probe = start({}, { clientId });
+    await until(() => probe.statuses.some((s) => s.status === 'open'), 'status open');
+    expect(summary(probe)).toEqual([
+      ['websocket', 'failed'],
+      ['sse', 'connected'],
+    ]);
+    await probe.transport.send({ id: 'blocked-1', text: 'through the firewall', sentAtMs: 0 });
+    await until(() => texts(probe).includes('through the firewall'), 'the echo over SSE');
+  });
+});
+
+describe('websocket transport with the lab reshaping frames', () => {
+  it.each([
+    ['binary frames', { wsBinary: true }],
+    ['fragmented frames', { wsFragmentBytes: 16 }],
+    ['deflated frames', { wsDeflate: true }],
+    ['all three', { wsBinary: true, wsFragmentBytes: 16, wsDeflate: true }],
+  ] as const)('reads %s as the same messages', async (_, patch) => {
+    const clientId = `ws-frames-${++counter}`;
+    await updateLab({ clientId, baseUrl: server.url }, patch);
+    const probe = start({}, { clientId });
+    await until(() => probe.statuses.some((s) => s.status === 'open'), 'status open');
+    const text = 'a message long enough to be cut into several fragments ✓';
+    await probe.transport.send({ id: `frames-${counter}`, text, sentAtMs: 0 });
+    await until(() => texts(probe).includes(text), 'the echo');
+    expect(summary(probe)).toEqual([['websocket', 'connected']]);
   });
 });
