@@ -57,7 +57,7 @@ export async function startServer(config: Config, broker?: Broker): Promise<Runn
     maxScanBytes: CAPTURE_SCAN_BYTES,
     captureAll: config.captureAll,
   });
-  const lab = new Lab(config.labMaxClients);
+  const lab = new Lab(config.labMaxClients, (clientId) => connections.socketsOf(clientId));
   const app = createApp({ hub, config, connections, recorder, lab });
 
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {

@@ -2,6 +2,7 @@
  * The network lab of one server: the settings store, the clients' sockets, and a feed of the faults it
  * caused (tests assert on it, so a fault test can tell "survived the fault" from "the fault never hit").
  */
+import type { Socket } from 'node:net';
 import type { LabSettings } from '../../protocol/lab.ts';
 import type { TransportKind } from '../../protocol/messages.ts';
 import { ClientSockets } from './sockets.ts';
@@ -33,9 +34,12 @@ export class Lab {
   readonly sockets: ClientSockets;
   readonly #listeners = new Set<(fault: LabFault) => void>();
 
-  constructor(maxClients: number) {
+  /** `longLived`: the sockets of the client's streaming connections, which the idle timeout watches. */
+  constructor(maxClients: number, longLived: (clientId: string) => Iterable<Socket>) {
     this.store = new LabStore(maxClients);
-    this.sockets = new ClientSockets(this.store, (clientId) => this.report({ clientId, kind: 'idle_cut' }));
+    this.sockets = new ClientSockets(this.store, longLived, (clientId) =>
+      this.report({ clientId, kind: 'idle_cut' }),
+    );
   }
 
   settings(clientId: string): Readonly<LabSettings> {

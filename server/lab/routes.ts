@@ -105,11 +105,20 @@ export function createLabRoutes(deps: LabDeps): Hono<ServerEnv> {
     const { clientId, body } = request.value;
     const code = body.code ?? CLOSE_CODES.serviceRestart;
     const registered = connections.kill(clientId, body.mode, code);
-    // This request may ride a keep-alive socket the client's polls used: it must live to carry the answer.
+    // This request may ride a keep-alive socket the client's polls used (a page's requests share one
+    // pool): it must live to carry the answer, then it closes like the rest. Even in reset mode it ends
+    // with a FIN, since an RST would throw away the answer still in the kernel's send buffer.
     const own = c.env?.incoming.socket;
-    if (own) registered.sockets.add(own);
+    let ownKilled = 0;
+    if (own) {
+      registered.sockets.add(own);
+      if (lab.sockets.owns(clientId, own) && !own.destroyed) {
+        c.header('connection', 'close');
+        ownKilled = 1;
+      }
+    }
     const others = lab.sockets.kill(clientId, body.mode, registered.sockets);
-    const killed = registered.killed + others;
+    const killed = registered.killed + others + ownKilled;
     for (let index = 0; index < killed; index += 1) lab.report({ clientId, kind: 'killed' });
     return c.json({ killed });
   });

@@ -6,8 +6,12 @@
  * tab right now, so cutting it never touches another client.
  *
  * Two faults work on sockets rather than on a transport's units: the idle timeout (a simulated proxy
- * that cuts a connection which carried no byte in either direction for N ms) and the kill of whatever
- * connections no transport registered (an idle keep-alive socket between two polls).
+ * that cuts a long-lived connection which carried no byte in either direction for N ms) and the kill of
+ * whatever connections no transport registered (an idle keep-alive socket between two polls).
+ *
+ * The idle timeout watches only long-lived connections (an SSE stream, a WebSocket, a held long poll).
+ * An idle keep-alive socket is left alone: cutting one races with whoever reuses it next, and in a
+ * browser's shared pool that may be another tab, which a fault must never touch.
  */
 import type { Socket } from 'node:net';
 import type { LabKillRequest, LabSettings } from '../../protocol/lab.ts';
@@ -43,13 +47,20 @@ function byteCount(socket: Socket): number {
 
 export class ClientSockets {
   readonly #store: LabStore;
+  readonly #longLived: (clientId: string) => Iterable<Socket>;
   readonly #onIdleCut: (clientId: string) => void;
   readonly #byClient = new Map<string, ClientEntry>();
   readonly #owner = new WeakMap<Socket, string>();
   readonly #state = new WeakMap<Socket, SocketState>();
 
-  constructor(store: LabStore, onIdleCut: (clientId: string) => void) {
+  /** `longLived` names the sockets of the client's registered connections (the ConnectionRegistry). */
+  constructor(
+    store: LabStore,
+    longLived: (clientId: string) => Iterable<Socket>,
+    onIdleCut: (clientId: string) => void,
+  ) {
     this.#store = store;
+    this.#longLived = longLived;
     this.#onIdleCut = onIdleCut;
   }
 
@@ -92,6 +103,11 @@ export class ClientSockets {
       else socket.end();
     }
     return killed;
+  }
+
+  /** True when the latest chat request on this socket was this client's. */
+  owns(clientId: string, socket: Socket): boolean {
+    return this.#owner.get(socket) === clientId;
   }
 
   /** Open sockets of this client (for tests and the kill count). */
@@ -171,7 +187,7 @@ export class ClientSockets {
     const entry = this.#byClient.get(clientId);
     if (!entry) return;
     const now = performance.now();
-    for (const socket of [...entry.sockets]) {
+    for (const socket of [...this.#longLived(clientId)]) {
       const state = this.#stateOf(socket);
       const bytes = byteCount(socket);
       if (bytes !== state.bytes) {

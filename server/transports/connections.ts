@@ -53,6 +53,13 @@ export class ConnectionRegistry {
     return this.#byClient.get(clientId)?.size ?? 0;
   }
 
+  /** The sockets the client's connections live on (the lab's idle timeout watches them). */
+  *socketsOf(clientId: string): Generator<Socket> {
+    for (const connection of this.#byClient.get(clientId) ?? []) {
+      if (connection.socket && connection.transport !== 'inspect') yield connection.socket;
+    }
+  }
+
   /** Null when the client is at its limit or the server is shutting down. */
   register(connection: LiveConnection): Registration | null {
     if (this.#closing) return null;
