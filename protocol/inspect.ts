@@ -53,8 +53,72 @@ export const WsFrameSummary = z.object({
   /** Hex, or null when the frame is not masked. */
   maskingKey: z.string().nullable(),
   closeCode: z.number().nullable(),
+  /** Frames of this connection and direction counted from 0 (WsFrame.index). */
+  frameIndex: z.number().optional(),
+  /** Data frames only: messages of this connection and direction counted from 0; one index, one message. */
+  messageIndex: z.number().optional(),
+  /** Data frames only: this frame's place in its message, from 1 (2 and up are continuation frames). */
+  fragment: z.number().optional(),
 });
 export type WsFrameSummary = z.infer<typeof WsFrameSummary>;
+
+const DecodeProblem = z.object({ code: z.string(), message: z.string() });
+
+/**
+ * On the frame that completes a message that was fragmented or compressed: the message itself, as the
+ * receiving application gets it. (A one-frame uncompressed message needs none: the frame is the message.)
+ */
+export const WsMessageSummary = z.object({
+  opcode: z.number(),
+  opcodeName: z.string(),
+  /** frameIndex of each of its frames, in order. */
+  frameIndexes: z.array(z.number()),
+  /** Payload bytes on the wire, all frames together: the compressed size when compressed. */
+  wireLength: z.number(),
+  /** The joined payload as sent (unmasked, still compressed), base64, at most the capture cap. */
+  wireBase64: z.string(),
+  compressed: z.boolean(),
+  /** What the application receives (inflated when compressed), base64, at most the capture cap. */
+  dataBase64: z.string(),
+  /** Its full length; null when it could not be inflated or was not all captured. */
+  dataLength: z.number().nullable(),
+  truncated: z.boolean(),
+  /** Text for a text message, or for a binary one whose bytes are valid UTF-8. */
+  text: z.string().nullable(),
+  /** The permessage-deflate agreement for this direction and how this message was coded. */
+  deflate: z
+    .object({
+      /** The 101's Sec-WebSocket-Extensions value. */
+      extensions: z.string(),
+      contextTakeover: z.boolean(),
+      windowBits: z.number(),
+      blocks: z.array(
+        z.object({
+          kind: z.enum(['stored', 'fixed', 'dynamic']),
+          final: z.boolean(),
+          outputBytes: z.number(),
+        }),
+      ),
+    })
+    .optional(),
+  error: DecodeProblem.optional(),
+});
+export type WsMessageSummary = z.infer<typeof WsMessageSummary>;
+
+/** A Close frame as seen on the wire. */
+const CloseSeen = z.object({ code: z.number().nullable(), reason: z.string() });
+
+/**
+ * On the tcp-close of a WebSocket connection: the Close frame each side sent, or null when it sent none.
+ * An endpoint that received no Close frame reports 1006 (RFC 6455 7.1.5), a code never on the wire.
+ */
+export const WsClosing = z.object({
+  /** The browser's Close frame: what the server's close event reports (1006 when null). */
+  fromClient: CloseSeen.nullable(),
+  /** The server's Close frame: what the browser's close event reports (1006 when null). */
+  fromServer: CloseSeen.nullable(),
+});
+export type WsClosing = z.infer<typeof WsClosing>;
 
 export const WireEvent = z.object({
   type: z.literal('wire'),
@@ -82,8 +146,10 @@ export const WireEvent = z.object({
   /** The request path of the HTTP exchange this unit belongs to, e.g. `/api/rooms/lobby/sse`. */
   path: z.string().optional(),
   ws: WsFrameSummary.optional(),
+  wsMessage: WsMessageSummary.optional(),
+  wsClosing: WsClosing.optional(),
   /** A decode problem the unit shows (the bytes are still reported). */
-  error: z.object({ code: z.string(), message: z.string() }).optional(),
+  error: DecodeProblem.optional(),
 });
 export type WireEvent = z.infer<typeof WireEvent>;
 

@@ -2,6 +2,7 @@ import { type KeyboardEvent, useMemo } from 'react';
 import type { WireEvent } from '../../protocol/inspect.ts';
 import { selectVisibleEvents, useWirelab } from '../store/index.ts';
 import { FrameInspector } from '../visualizations/frame/FrameInspector.tsx';
+import type { MessageFrameLink } from '../visualizations/frame/WsViews.tsx';
 import { usePresenterTheme } from './presenter-theme.ts';
 
 /** The event a unit answers, for context: a 101 answers the upgrade request on the same connection. */
@@ -16,6 +17,19 @@ function contextOf(events: readonly WireEvent[], event: WireEvent): WireEvent | 
         other.eventSeq < event.eventSeq,
     ) ?? null
   );
+}
+
+/** Every frame of the WebSocket message this data frame belongs to (same connection, direction and messageIndex). */
+function messageFramesOf(events: readonly WireEvent[], event: WireEvent): MessageFrameLink[] {
+  const messageIndex = event.ws?.messageIndex;
+  if (messageIndex === undefined) return [];
+  const frames: MessageFrameLink[] = [];
+  for (const other of events) {
+    if (other.connId !== event.connId || other.dir !== event.dir || other.ws?.messageIndex !== messageIndex)
+      continue;
+    frames.push({ eventSeq: other.eventSeq, fragment: other.ws.fragment ?? 1 });
+  }
+  return frames;
 }
 
 /**
@@ -36,6 +50,7 @@ export function FramePanel() {
   const previous = index > 0 ? events[index - 1] : undefined;
   const next = index >= 0 ? events[index + 1] : undefined;
   const context = useMemo(() => (event ? contextOf(events, event) : null), [events, event]);
+  const messageFrames = useMemo(() => (event ? messageFramesOf(events, event) : []), [events, event]);
 
   const onKeyDown = (keyEvent: KeyboardEvent<HTMLElement>) => {
     if (keyEvent.altKey || keyEvent.ctrlKey || keyEvent.metaKey) return;
@@ -78,7 +93,14 @@ export function FramePanel() {
         </div>
       </div>
       {event ? (
-        <FrameInspector key={event.eventSeq} event={event} context={context} bytesPerRow={bytesPerRow} />
+        <FrameInspector
+          key={event.eventSeq}
+          event={event}
+          context={context}
+          bytesPerRow={bytesPerRow}
+          messageFrames={messageFrames}
+          onSelectEvent={selectEvent}
+        />
       ) : (
         <p className="hint">
           {selectedSeq === null

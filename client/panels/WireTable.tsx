@@ -1,10 +1,27 @@
 import { type KeyboardEvent, memo, useMemo } from 'react';
 import type { WireEvent } from '../../protocol/inspect.ts';
+import { closeCodeName } from '../../protocol/wire/ws-names.ts';
 import { selectVisibleEvents, useWirelab } from '../store/index.ts';
 import { DIRECTION_TEXT, eventDetail, formatRelativeMs } from './wire-format.ts';
 
 /** Rows in the table; the full ring stays in the store for the other views. */
 export const WIRE_TABLE_ROWS = 50;
+
+/** The WebSocket words a row needs beyond the opcode: compressed, which fragment, the close code by name. */
+function rowDetail(event: WireEvent): string {
+  const ws = event.ws;
+  const extra: string[] = [];
+  if (ws) {
+    if (ws.rsv1) extra.push('compressed');
+    if (ws.fragment !== undefined && (ws.fragment > 1 || !ws.fin))
+      extra.push(ws.fin ? `last of ${ws.fragment} fragments` : `fragment ${ws.fragment}`);
+    if (ws.closeCode !== null) extra.push(`${ws.closeCode} ${closeCodeName(ws.closeCode)}`);
+  }
+  const closing = event.wsClosing;
+  if (closing && closing.fromServer === null) extra.push('no Close frame: browser sees 1006');
+  const base = eventDetail(event);
+  return [base, ...extra].filter((part) => part !== '').join(' · ');
+}
 
 // Every value reaches the DOM as a React text child: decoded paths and errors are never parsed as HTML.
 const WireRow = memo(function WireRow({
@@ -58,7 +75,7 @@ const WireRow = memo(function WireRow({
       <td className="dir">{DIRECTION_TEXT[event.dir]}</td>
       <td>{event.unit}</td>
       <td>{event.transport}</td>
-      <td className="detail">{eventDetail(event)}</td>
+      <td className="detail">{rowDetail(event)}</td>
       <td className="num">{event.byteLength}</td>
       <td className="num">{event.messageSeqs.join(', ')}</td>
     </tr>

@@ -2,9 +2,11 @@
  * The byte-and-bit breakdown of one WebSocket frame, with a sentence per field for a learner.
  * Field order follows the RFC 6455 5.2 diagram; Wireshark's packet-websocket.c is the checklist.
  */
-import { toHex } from './bytes.ts';
+
+import { decodeUtf8, toHex } from './bytes.ts';
 import { type Field, field, type Layer, layer } from './layers.ts';
 import type { WsFrame } from './ws-frame.ts';
+import { closeCodeMeaning } from './ws-names.ts';
 
 /** How many payload bytes a field value shows; the frame itself keeps more. */
 export const FIELD_PREVIEW_BYTES = 256;
@@ -81,7 +83,7 @@ function payloadLayer(frame: WsFrame, permessageDeflate: boolean): Layer {
           start,
           2,
           close.code,
-          `A 2-byte status code saying why the connection is closing: ${close.code} means "${close.codeName}" (RFC 6455 7.4.1).`,
+          `A 2-byte status code saying why the connection is closing: ${close.code} "${close.codeName}". ${closeCodeMeaning(close.code)}`,
         ),
       );
     }
@@ -126,6 +128,18 @@ function payloadLayer(frame: WsFrame, permessageDeflate: boolean): Layer {
           : `${payloadPurpose(frame)}${cut}.`,
       ),
     );
+    const asText = frame.messageOpcode === 2 && !compressed ? decodeUtf8(frame.payload, true) : null;
+    if (asText && !asText.lossy && frame.payload.length > 0) {
+      fields.push(
+        field(
+          `${name} read as UTF-8`,
+          start,
+          length,
+          asText.text,
+          'A binary frame says nothing about what its bytes are; these happen to be valid UTF-8, so here they are as text. The application decides (a browser hands it over as a Blob or an ArrayBuffer).',
+        ),
+      );
+    }
   }
   return layer('WebSocket payload', fields, start, length);
 }

@@ -4,7 +4,13 @@
  * direction exactly (every byte belongs to one unit), attributes each unit to the exchange it belongs
  * to (client id and transport from the request URL), and links it to the chat seqs it carried.
  */
-import type { WireDirection, WireUnit, WsFrameSummary } from '../../protocol/inspect.ts';
+import type {
+  WireDirection,
+  WireUnit,
+  WsClosing,
+  WsFrameSummary,
+  WsMessageSummary,
+} from '../../protocol/inspect.ts';
 import {
   type ChunkEvent,
   type HeadEvent,
@@ -13,7 +19,10 @@ import {
 } from '../../protocol/wire/http1.ts';
 import type { DecodeError, Layer } from '../../protocol/wire/layers.ts';
 import { SseParser, type SseUnit } from '../../protocol/wire/sse.ts';
+import { type NegotiatedDeflate, negotiatedDeflate } from '../../protocol/wire/ws-deflate.ts';
 import { WsFrameDecoder } from '../../protocol/wire/ws-frame.ts';
+import { messageLayers } from '../../protocol/wire/ws-message-layers.ts';
+import { WsMessageStream } from '../../protocol/wire/ws-message-stream.ts';
 import { ByteWindow } from './byte-window.ts';
 import {
   type Exchange,
@@ -23,6 +32,7 @@ import {
   seqsIn,
   shiftLayers,
   UNKNOWN_EXCHANGE,
+  wsMessageSummary,
   wsSummary,
 } from './unit-details.ts';
 
@@ -38,6 +48,7 @@ export interface DecodedUnit {
   layers: Layer[];
   messageSeqs: number[];
   ws?: WsFrameSummary;
+  wsMessage?: WsMessageSummary;
   error?: DecodeError;
 }
 
@@ -51,6 +62,10 @@ interface Side {
   window: ByteWindow;
   http: Http1Parser;
   ws: WsFrameDecoder | null;
+  /** Which message each data frame belongs to; joins and inflates them. */
+  messages: WsMessageStream | null;
+  /** The Close frame this side sent, once seen. */
+  closeSent: { code: number | null; reason: string } | null;
   /** Offset in this direction's stream where WebSocket bytes begin. */
   wsBase: number;
   failed: boolean;
@@ -70,6 +85,8 @@ export class ConnectionRecorder {
   #currentRequest: Exchange = UNKNOWN_EXCHANGE;
   #currentResponse: Exchange = UNKNOWN_EXCHANGE;
   #upgraded: Exchange | null = null;
+  /** permessage-deflate as the 101 agreed it, null when not. */
+  #deflate: NegotiatedDeflate | null = null;
   #sse: SseParser | null = null;
   #pendingSse: SseUnit[] = [];
   /** Where de-chunked body bytes fed to the SSE parser sit in the TCP stream, for placing its layers. */
@@ -84,6 +101,8 @@ export class ConnectionRecorder {
       window: new ByteWindow(options.maxUnitBytes),
       http: new Http1Parser({ direction, maxKeptBodyBytes: options.maxScanBytes }),
       ws: null,
+      messages: null,
+      closeSent: null,
       wsBase: 0,
       failed: false,
       pendingLayers: [],
@@ -126,6 +145,12 @@ export class ConnectionRecorder {
       if (side.window.end > side.window.unitStart) units.push(this.#raw(side, dir, atMs));
     }
     return units;
+  }
+
+  /** For a WebSocket connection: the Close frame each side sent (null: none, so the other side saw 1006). */
+  get wsClosing(): WsClosing | null {
+    if (!this.#in.ws && !this.#out.ws) return null;
+    return { fromClient: this.#in.closeSent, fromServer: this.#out.closeSent };
   }
 
   /** Why the connection ended mid-message, if it did (an SSE stream cut, a request half sent). */
@@ -259,6 +284,7 @@ export class ConnectionRecorder {
     if (status === 101) {
       // The server agreed to switch: the request was the opening handshake, this head its answer.
       this.#upgraded = this.#currentResponse;
+      this.#deflate = negotiatedDeflate(headerOf(head.headers, 'sec-websocket-extensions')?.value);
       this.#emit(side, units, {
         exchange: this.#currentResponse,
         dir,
@@ -347,6 +373,12 @@ export class ConnectionRecorder {
     side.ws = new WsFrameDecoder({
       maxKeptPayloadBytes: this.#options.maxScanBytes,
       sender: dir === 'in' ? 'client' : 'server',
+      permessageDeflate: this.#deflate !== null,
+    });
+    side.messages = new WsMessageStream({
+      deflate: this.#deflateFor(dir),
+      maxKeptBytes: this.#options.maxScanBytes,
+      maxInflatedBytes: this.#options.maxScanBytes,
     });
     side.wsBase = side.window.end - leftover.length;
     if (leftover.length > 0) this.#pushWs(side, dir, leftover, atMs, units);
@@ -356,8 +388,14 @@ export class ConnectionRecorder {
     const decoder = side.ws;
     if (!decoder) return;
     const result = decoder.push(chunk);
+    const deflate = this.#deflateFor(dir);
     for (const frame of result.frames) {
-      const error = frame.errors[0];
+      const place = side.messages?.push(frame) ?? null;
+      const message = place?.message ?? null;
+      const error = frame.errors[0] ?? message?.error ?? undefined;
+      if (frame.close) side.closeSent = { code: frame.close.code, reason: frame.close.reason };
+      const layers = place ? [...frame.layers, ...messageLayers(frame, place, deflate)] : frame.layers;
+      const summary = message && (message.compressed || message.frameIndexes.length > 1);
       this.#emit(side, units, {
         exchange: this.#upgraded ?? UNKNOWN_EXCHANGE,
         dir,
@@ -365,9 +403,19 @@ export class ConnectionRecorder {
         atMs,
         end: side.wsBase + frame.byteOffset + frame.byteLength,
         // Frame offsets count from the first WebSocket byte; #emit wants them in the connection's stream.
-        layers: shiftLayers(frame.layers, side.wsBase, Number.POSITIVE_INFINITY),
-        messageSeqs: frame.opcode === 1 || frame.opcode === 0 ? seqsIn(frame.payload) : [],
-        ws: wsSummary(frame),
+        layers: shiftLayers(layers, side.wsBase, Number.POSITIVE_INFINITY),
+        // A message counts where it is complete: its last frame (inflated when compressed). Earlier
+        // fragments carry none, so a seq is never read from half a number cut at a frame boundary.
+        messageSeqs: message ? seqsIn(message.data) : [],
+        ws: wsSummary(frame, place),
+        ...(summary
+          ? {
+              wsMessage: wsMessageSummary(message, this.#options.maxUnitBytes, {
+                negotiated: this.#deflate,
+                direction: deflate,
+              }),
+            }
+          : {}),
         ...(error ? { error } : {}),
       });
     }
@@ -375,5 +423,10 @@ export class ConnectionRecorder {
       side.failed = true;
       units.push({ ...this.#raw(side, dir, atMs), error: result.error });
     }
+  }
+
+  #deflateFor(dir: WireDirection) {
+    if (!this.#deflate) return null;
+    return dir === 'in' ? this.#deflate.client : this.#deflate.server;
   }
 }

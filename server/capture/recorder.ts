@@ -195,6 +195,7 @@ class CapturedConnection {
         messageSeqs: unit.messageSeqs,
         ...(unit.exchange.path ? { path: unit.exchange.path } : {}),
         ...(unit.ws ? { ws: unit.ws } : {}),
+        ...(unit.wsMessage ? { wsMessage: unit.wsMessage } : {}),
         ...(unit.error ? { error: { code: unit.error.code, message: unit.error.message } } : {}),
       });
     }
@@ -227,9 +228,11 @@ class CapturedConnection {
   #closed(atMs: number): void {
     this.#handle(this.#decoder.close(atMs));
     const error = this.#decoder.closeError;
+    const wsClosing = this.#decoder.wsClosing;
     for (const client of this.#clients) {
       this.#recorder.record({
         ...this.#tcpEvent(client, 'tcp-close', atMs, this.#decoder.lastExchange),
+        ...(wsClosing ? { wsClosing } : {}),
         ...(error ? { error: { code: error.code, message: error.message } } : {}),
       });
     }

@@ -3,11 +3,13 @@
  * belongs to, which chat seqs a payload carried, layer offsets relative to a unit, and the opening
  * handshake's Accept computation.
  */
-import type { WireTransport, WsFrameSummary } from '../../protocol/inspect.ts';
+import type { WireTransport, WsFrameSummary, WsMessageSummary } from '../../protocol/inspect.ts';
 import type { Http1Header } from '../../protocol/wire/http1.ts';
 import type { Layer } from '../../protocol/wire/layers.ts';
+import type { DeflateDirection, NegotiatedDeflate } from '../../protocol/wire/ws-deflate.ts';
 import type { WsFrame } from '../../protocol/wire/ws-frame.ts';
 import { computeAccept, parseExtensions } from '../../protocol/wire/ws-handshake.ts';
+import type { WsCompletedMessage, WsFramePlace } from '../../protocol/wire/ws-message-stream.ts';
 
 /** Who an exchange belongs to, from its request line. */
 export interface Exchange {
@@ -143,8 +145,10 @@ export function handshakeLayers(key: string | undefined, headers: readonly Http1
   return layers;
 }
 
-export function wsSummary(frame: WsFrame): WsFrameSummary {
+export function wsSummary(frame: WsFrame, place: WsFramePlace | null = null): WsFrameSummary {
   return {
+    frameIndex: frame.index,
+    ...(place ? { messageIndex: place.messageIndex, fragment: place.fragment } : {}),
     fin: frame.fin,
     rsv1: frame.rsv1,
     rsv2: frame.rsv2,
@@ -155,5 +159,39 @@ export function wsSummary(frame: WsFrame): WsFrameSummary {
     payloadLength: frame.payloadLength,
     maskingKey: frame.maskingKey,
     closeCode: frame.close?.code ?? null,
+  };
+}
+
+/** The completed message for the page, its bytes cut to the capture's unit cap. */
+export function wsMessageSummary(
+  message: WsCompletedMessage,
+  maxBytes: number,
+  deflate: { negotiated: NegotiatedDeflate | null; direction: DeflateDirection | null },
+): WsMessageSummary {
+  const base64 = (bytes: Uint8Array) =>
+    Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, maxBytes)).toString('base64');
+  const { negotiated, direction } = deflate;
+  return {
+    opcode: message.opcode,
+    opcodeName: message.opcodeName,
+    frameIndexes: message.frameIndexes,
+    wireLength: message.wireLength,
+    wireBase64: base64(message.wireData),
+    compressed: message.compressed,
+    dataBase64: base64(message.data),
+    dataLength: message.dataLength,
+    truncated: message.truncated || message.data.length > maxBytes || message.wireData.length > maxBytes,
+    text: message.text === null ? null : message.text.slice(0, maxBytes),
+    ...(message.compressed && negotiated && direction
+      ? {
+          deflate: {
+            extensions: negotiated.header,
+            contextTakeover: direction.contextTakeover,
+            windowBits: direction.windowBits,
+            blocks: message.blocks,
+          },
+        }
+      : {}),
+    ...(message.error ? { error: { code: message.error.code, message: message.error.message } } : {}),
   };
 }

@@ -3,6 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { FrameInspector } from './FrameInspector.tsx';
 import { type FixtureName, fixture } from './fixtures.ts';
 
+/** Text as React escapes it in markup. */
+const visible = (text: string) =>
+  text.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;');
+
 /** One element per line, so a golden diff points at the element that changed. */
 function render(name: FixtureName, initialField: `${number}.${number}` | null = null): string {
   const html = renderToStaticMarkup(<FrameInspector event={fixture(name)} initialField={initialField} />);
@@ -18,6 +22,11 @@ describe('FrameInspector golden files (captured events)', () => {
     ['sseResume', null],
     ['httpResponseSse', null],
     ['wsHandshake101', null],
+    ['wsDeflateServerText', null],
+    ['wsDeflate101', null],
+    ['wsBinary', null],
+    ['wsServerClose4001', null],
+    ['tcpCloseNoCloseFrame', null],
   ];
   for (const [name, field] of cases) {
     it(`renders ${name}`, async () => {
@@ -26,7 +35,66 @@ describe('FrameInspector golden files (captured events)', () => {
   }
 });
 
+describe('FrameInspector golden file: a message in three frames', () => {
+  it('renders the first, continuation and last frame with links between them', async () => {
+    const names = ['wsFragmentFirst', 'wsFragmentMiddle', 'wsFragmentLast'] as const;
+    const frames = names.map((name) => ({
+      eventSeq: fixture(name).eventSeq,
+      fragment: fixture(name).ws?.fragment ?? 0,
+    }));
+    const html = names
+      .map((name) =>
+        renderToStaticMarkup(
+          <FrameInspector event={fixture(name)} messageFrames={frames} onSelectEvent={() => {}} />,
+        ),
+      )
+      .join('\n');
+    await expect(`${html.replace(/></g, '>\n<')}\n`).toMatchFileSnapshot('__snapshots__/wsFragments.html');
+  });
+});
+
 describe('FrameInspector content', () => {
+  it('shows a compressed frame beside its inflated message, and what the 101 agreed', () => {
+    const event = fixture('wsDeflateServerText');
+    const html = renderToStaticMarkup(<FrameInspector event={event} />);
+    expect(html).toContain('RSV1 1 (compressed)');
+    expect(html).toMatch(/Compressed text message: \d+ bytes on the wire, \d+ bytes inflated/);
+    expect(html).toContain('Agreed in the 101: Sec-WebSocket-Extensions: permessage-deflate');
+    expect(html).toContain('Context takeover on');
+    expect(html).toContain('Window: 2^15 = 32 KiB');
+    expect(html).toContain(visible(event.wsMessage?.text ?? 'missing'));
+    expect(html).toMatch(/DEFLATE blocks: (fixed|dynamic) Huffman → \d+ bytes, stored → 0 bytes/);
+    // The second, same text: context takeover makes it a few bytes.
+    const again = fixture('wsDeflateServerTextAgain');
+    expect(again.ws?.payloadLength ?? 0).toBeLessThan((event.ws?.payloadLength ?? 0) / 2);
+  });
+
+  it('says where a fragment stands, and the last frame shows the whole message', () => {
+    expect(renderToStaticMarkup(<FrameInspector event={fixture('wsFragmentFirst')} />)).toContain(
+      'Frame 1 of a fragmented message: FIN 0, so more frames follow as continuations (opcode 0).',
+    );
+    const last = renderToStaticMarkup(<FrameInspector event={fixture('wsFragmentLast')} />);
+    expect(last).toContain('One text message reassembled from 3 frames');
+    expect(last).toContain('split across three frames');
+    expect(fixture('wsFragmentLast').messageSeqs).toEqual([12]);
+  });
+
+  it('names and explains close codes, and says 1006 when no Close frame was sent', () => {
+    const close = renderToStaticMarkup(<FrameInspector event={fixture('wsServerClose4001')} />);
+    expect(close).toContain('Close 4001: Private use (application)');
+    expect(close).toContain('in Wirelab, the client read too slowly');
+    expect(close).toContain('slow reader: resume from your cursor');
+    const end = renderToStaticMarkup(<FrameInspector event={fixture('tcpCloseNoCloseFrame')} />);
+    expect(end).toContain('No close frame from the server: the browser sees 1006 (Abnormal Closure)');
+  });
+
+  it('shows a binary payload as hex and, being UTF-8, as text', () => {
+    const html = renderToStaticMarkup(<FrameInspector event={fixture('wsBinary')} />);
+    expect(html).toContain('Binary payload');
+    expect(html).toContain('Read as UTF-8');
+    expect(html).toContain('7b 22 74 79 70 65');
+  });
+
   it('shows the masked frame fields exactly as captured', () => {
     const event = fixture('wsClientText');
     const html = renderToStaticMarkup(<FrameInspector event={event} />);

@@ -19,6 +19,8 @@ import { fieldHighlight, type Highlight, layerHighlight, ownerHighlight } from '
 import { acceptComputation, headLines } from './http-head.ts';
 import { sseDispatches } from './sse-dispatch.ts';
 import { AcceptStepsView, HeadLinesView, SseDispatchView } from './UnitViews.tsx';
+import { CloseCodeView, ClosingView, FragmentView, type MessageFrameLink, MessageView } from './WsViews.tsx';
+import { closeView, closingLines, fragmentNote, messageView } from './ws-views.ts';
 import { XorTable } from './XorTable.tsx';
 import { payloadRange, xorTable } from './xor.ts';
 
@@ -30,6 +32,10 @@ export interface FrameInspectorProps {
   initialField?: FieldKey | null;
   /** 16 as in a packet dump; 8 doubles the type size for the presenter theme. */
   bytesPerRow?: number;
+  /** For a WebSocket data frame: every frame of its message (the caller finds them by messageIndex). */
+  messageFrames?: readonly MessageFrameLink[];
+  /** Moves the inspector to another event (a sibling fragment). */
+  onSelectEvent?: (eventSeq: number) => void;
 }
 
 const DIRECTION: Readonly<Record<WireEvent['dir'], string>> = {
@@ -42,7 +48,12 @@ function frameSummary(event: WireEvent): string {
   if (!ws) return '';
   const key = ws.maskingKey ? ` · masking key ${ws.maskingKey}` : '';
   const close = ws.closeCode !== null ? ` · close code ${ws.closeCode}` : '';
-  return `FIN ${ws.fin ? 1 : 0} · opcode ${ws.opcode} (${ws.opcodeName}) · MASK ${ws.masked ? 1 : 0} · payload ${byteCount(ws.payloadLength)}${key}${close}`;
+  const fragment =
+    ws.fragment !== undefined && (ws.fragment > 1 || !ws.fin)
+      ? ` · fragment ${ws.fragment}${ws.fin ? ' (last)' : ''}`
+      : '';
+  const rsv1 = ws.rsv1 ? ' · RSV1 1 (compressed)' : '';
+  return `FIN ${ws.fin ? 1 : 0}${rsv1}${fragment} · opcode ${ws.opcode} (${ws.opcodeName}) · MASK ${ws.masked ? 1 : 0} · payload ${byteCount(ws.payloadLength)}${key}${close}`;
 }
 
 function requestNote(context: WireEvent | null | undefined): string | null {
@@ -60,6 +71,8 @@ export function FrameInspector({
   context = null,
   initialField = null,
   bytesPerRow = BYTES_PER_ROW,
+  messageFrames = [],
+  onSelectEvent,
 }: FrameInspectorProps) {
   const bytes = useMemo(() => decodeBase64(event.bytesBase64), [event.bytesBase64]);
   const [byteLimit, setByteLimit] = useState(HEX_BYTES_PER_PAGE);
@@ -116,6 +129,11 @@ export function FrameInspector({
     [bytes, event],
   );
   const accept = useMemo(() => acceptComputation(event.layers), [event.layers]);
+  const message = useMemo(() => messageView(event), [event]);
+  const fragment = fragmentNote(event);
+  const close = closeView(event);
+  const closing = closingLines(event);
+  const links = { frames: messageFrames, currentSeq: event.eventSeq, onSelectEvent };
   const payloadLayer = useMemo(() => {
     const range = payloadRange(event.layers);
     return range ? event.layers.findIndex((layer) => layer.byteOffset === range.byteOffset) : -1;
@@ -195,6 +213,10 @@ export function FrameInspector({
       )}
 
       <div className="frame-views">
+        {message && <MessageView view={message} {...links} />}
+        {fragment && <FragmentView note={fragment} {...links} />}
+        {close && <CloseCodeView view={close} />}
+        {closing.length > 0 && <ClosingView lines={closing} />}
         {diagram && <BitDiagram diagram={diagram} activeField={activeField} onPointField={pointField} />}
         {xor && (
           <XorTable

@@ -143,10 +143,12 @@ export function textRangesOf(event: Pick<WireEvent, 'unit' | 'byteLength' | 'ws'
     case 'ws-frame': {
       const ws = event.ws;
       if (!ws || ws.masked || ws.rsv1) return [];
-      if (ws.opcode === 1) {
-        const payload = event.layers.find((layer) => layer.name === 'WebSocket payload');
-        return payload ? [{ byteOffset: payload.byteOffset, byteLength: payload.byteLength }] : [];
-      }
+      // Text frames, their continuations, and binary payloads that are valid UTF-8 (the decoder says which).
+      const payload = event.layers.find((layer) => layer.name === 'WebSocket payload');
+      const readsAsText = payload?.fields.some(
+        (field) => field.name.endsWith('(UTF-8 text)') || field.name.endsWith('read as UTF-8'),
+      );
+      if (payload && readsAsText) return [{ byteOffset: payload.byteOffset, byteLength: payload.byteLength }];
       const reason = event.layers
         .flatMap((layer) => layer.fields)
         .find((field) => field.name === 'Close reason');

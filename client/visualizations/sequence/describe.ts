@@ -85,6 +85,7 @@ export function unitDetail(event: WireEvent): string {
       if (!ws) return '';
       const parts = [ws.opcodeName];
       if (ws.masked) parts.push('masked');
+      if (ws.rsv1) parts.push('compressed');
       if (!ws.fin) parts.push('not final');
       if (ws.closeCode !== null) parts.push(`code ${ws.closeCode}`);
       return parts.join(', ');
