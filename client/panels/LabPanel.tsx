@@ -74,6 +74,12 @@ function NumberSetting({ settingKey, value }: { settingKey: NumberKey; value: nu
         disabled={value === null}
         onChange={(event) => setDraft(event.target.value)}
         onBlur={apply}
+        onKeyDown={(event) => {
+          if (event.key === 'Enter') {
+            event.preventDefault();
+            apply();
+          }
+        }}
         aria-describedby={`${id}-help`}
       />
       <SettingHelp id={`${id}-help`} settingKey={settingKey} />
@@ -160,10 +166,11 @@ function KillControls() {
 
 /**
  * The network lab: faults the server applies to this tab's connections only, each with what it does and
- * where to see it. Every value shown is the server's own answer, never what the panel hoped to set.
+ * where to see it. The line at the top is the server's own answer; a control shows a change while it is on its way.
  */
 export function LabPanel() {
   const settings = useWirelab((state) => state.labSettings);
+  const pending = useWirelab((state) => state.labPending);
   const busy = useWirelab((state) => state.labBusy);
   const error = useWirelab((state) => state.labError);
   const load = useWirelab((state) => state.labLoad);
@@ -178,11 +185,10 @@ export function LabPanel() {
     if (open) void load();
   }, [open, load, drops]);
 
-  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
-    // Enter in a number field: blur it, which applies it like leaving the field does.
-    event.preventDefault();
-    if (document.activeElement instanceof HTMLInputElement) document.activeElement.blur();
-  };
+  // Nothing to submit: each control applies itself (checkboxes at once, numbers on Enter or leaving).
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => event.preventDefault();
+
+  const shown: LabSettings | null = settings === null ? null : { ...settings, ...pending };
 
   return (
     <details className="panel lab-panel" onToggle={(event) => setOpen(event.currentTarget.open)}>
@@ -199,23 +205,16 @@ export function LabPanel() {
         <p className="lab-held" role="status" aria-label="Lab settings on the server" aria-busy={busy}>
           {settings === null ? 'Asking the server for this tab’s lab settings…' : describeChanged(settings)}
         </p>
+        <KillControls />
         <form onSubmit={onSubmit} aria-label="Lab settings" noValidate>
           {SETTING_GROUPS.map((group) => (
             <fieldset className="lab-group" key={group.legend}>
               <legend>{group.legend}</legend>
               {group.keys.map((key) =>
                 isNumberKey(key) ? (
-                  <NumberSetting
-                    key={key}
-                    settingKey={key}
-                    value={settings === null ? null : settings[key]}
-                  />
+                  <NumberSetting key={key} settingKey={key} value={shown === null ? null : shown[key]} />
                 ) : (
-                  <BooleanSetting
-                    key={key}
-                    settingKey={key}
-                    value={settings === null ? null : settings[key]}
-                  />
+                  <BooleanSetting key={key} settingKey={key} value={shown === null ? null : shown[key]} />
                 ),
               )}
             </fieldset>
@@ -229,7 +228,6 @@ export function LabPanel() {
             </button>
           </div>
         </form>
-        <KillControls />
       </div>
     </details>
   );

@@ -8,6 +8,11 @@ export interface LabSlice {
   labSettings: LabSettings | null;
   /** A request is on its way. */
   labBusy: boolean;
+  /**
+   * Changes sent but not yet answered: the controls show them at once (a checkbox that waits a round trip
+   * to tick feels broken); the "server holds" line shows only labSettings.
+   */
+  labPending: LabSettingsPatch;
   /** The last request's failure, in words (the server's own when it sent them). */
   labError: string | null;
   /** What the last kill did: "Ended 1 connection cleanly with 1012." */
@@ -48,10 +53,20 @@ export const createLabSlice: StateCreator<WirelabState, [], [], LabSlice> = (set
   return {
     labSettings: null,
     labBusy: false,
+    labPending: {},
     labError: null,
     labKillResult: null,
     labLoad: () => run(async () => ({ labSettings: (await getLab(options())).settings })),
-    labChange: (patch) => run(async () => ({ labSettings: (await updateLab(options(), patch)).settings })),
+    labChange: (patch) => {
+      set({ labPending: { ...get().labPending, ...patch } });
+      const done = run(async () => ({ labSettings: (await updateLab(options(), patch)).settings }));
+      // Answered or refused, the server's settings are the truth again (a refused value snaps back).
+      return done.finally(() => {
+        const pending = { ...get().labPending };
+        for (const key of Object.keys(patch) as (keyof LabSettingsPatch)[]) delete pending[key];
+        set({ labPending: pending });
+      });
+    },
     labReset: () => run(async () => ({ labSettings: (await resetLab(options())).settings })),
     labKill: (request) =>
       run(async () => {
