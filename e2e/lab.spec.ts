@@ -145,3 +145,19 @@ test('fragmented frames: continuation frames that reassemble to the message', as
   expect(shown.title).toMatch(/reassembled from \d+ frames/);
   expect(shown.json).toMatchObject({ type: 'message', message: { text } });
 });
+
+test('heartbeats stopped: the page calls the silent WebSocket dead, closes it with 4000 and reconnects', async ({
+  joinAs,
+}) => {
+  // The e2e server pings every 2 s (playwright.config.ts), so silence past 2 × 2 s + 3 s is death.
+  const page = await joinAs('hal', uniqueRoom('lab-heartbeat'), 'websocket');
+  await labCheck(page, 'Stop heartbeats');
+  await expect(dropLine(page)).toHaveText(/^Dropped once; last: no frame for 7 s: the connection is dead/, {
+    timeout: 15_000,
+  });
+  // The page's own close frame (browser to server, masked) carries the private code.
+  const close = diagramArrows(page, '[data-unit="ws-frame"][data-dir="in"][data-opcode="8"]').first();
+  await expect(close).toHaveAttribute('aria-label', /code 4000/);
+  await expectConnected(page, 'websocket');
+  await (await openLab(page)).getByLabel('Stop heartbeats', { exact: true }).uncheck();
+});
