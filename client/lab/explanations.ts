@@ -3,7 +3,7 @@
  * when it is on. Typed as a record over LabSettings, so a setting the protocol adds without words here
  * fails the typecheck instead of showing up as a bare key.
  */
-import type { LabKillCloseCode, LabSettings } from '../../protocol/lab.ts';
+import { DEFAULT_LAB_SETTINGS, type LabKillCloseCode, type LabSettings } from '../../protocol/lab.ts';
 
 export type LabSettingKey = keyof LabSettings;
 
@@ -134,3 +134,16 @@ export const KILL_TEXTS = {
       'The page sees 1006, "closed abnormally", because no close frame arrived; SSE and long polling see a network error; all resume from their cursor.',
   },
 } as const;
+
+/** What the server holds beyond the defaults, in the panel's own labels. */
+export function describeChanged(settings: LabSettings): string {
+  const changed = (Object.keys(settings) as LabSettingKey[]).filter(
+    (key) => settings[key] !== DEFAULT_LAB_SETTINGS[key],
+  );
+  if (changed.length === 0) return 'The server holds no faults for this tab: everything is at its default.';
+  const parts = changed.map((key) => {
+    const value = settings[key];
+    return typeof value === 'boolean' ? SETTING_TEXTS[key].label : `${SETTING_TEXTS[key].label} = ${value}`;
+  });
+  return `The server holds: ${parts.join('; ')}.`;
+}

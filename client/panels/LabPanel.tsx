@@ -8,6 +8,7 @@ import {
 } from '../../protocol/lab.ts';
 import {
   CLOSE_CODE_NAMES,
+  describeChanged,
   KILL_TEXTS,
   type LabSettingKey,
   SETTING_GROUPS,
@@ -22,19 +23,6 @@ type BooleanKey = Exclude<LabSettingKey, NumberKey>;
 
 function isNumberKey(key: LabSettingKey): key is NumberKey {
   return typeof DEFAULT_LAB_SETTINGS[key] === 'number';
-}
-
-/** "delay server → page 250 ms, block upgrades": what the server holds beyond the defaults. */
-export function describeChanged(settings: LabSettings): string {
-  const changed = (Object.keys(settings) as LabSettingKey[]).filter(
-    (key) => settings[key] !== DEFAULT_LAB_SETTINGS[key],
-  );
-  if (changed.length === 0) return 'The server holds no faults for this tab: everything is at its default.';
-  const parts = changed.map((key) => {
-    const value = settings[key];
-    return typeof value === 'boolean' ? SETTING_TEXTS[key].label : `${SETTING_TEXTS[key].label} = ${value}`;
-  });
-  return `The server holds: ${parts.join('; ')}.`;
 }
 
 function SettingHelp({ id, settingKey }: { id: string; settingKey: LabSettingKey }) {
