@@ -7,7 +7,13 @@
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { z } from 'zod';
-import { LabKillRequest, LabSettingsPatch, type LabState } from '../../protocol/lab.ts';
+import {
+  LAB_MIN_FRAGMENT_BYTES,
+  LAB_MIN_IDLE_TIMEOUT_MS,
+  LabKillRequest,
+  LabSettingsPatch,
+  type LabState,
+} from '../../protocol/lab.ts';
 import { CLOSE_CODES, ClientId } from '../../protocol/messages.ts';
 import type { ServerEnv, TransportDeps } from '../transports/deps.ts';
 import { errorResponse } from '../transports/errors.ts';
@@ -17,6 +23,12 @@ import { isAllowedOrigin } from '../transports/origin.ts';
 export const LAB_MAX_BODY_BYTES = 4 * 1024;
 
 export type LabDeps = TransportDeps;
+
+/** Settings where 0 means off: zod's message for the union names only one branch. */
+const OFF_OR_RANGE: Record<string, string> = {
+  idleTimeoutMs: `0 (off) or a whole number from ${LAB_MIN_IDLE_TIMEOUT_MS} to 600000`,
+  wsFragmentBytes: `0 (off) or a whole number from ${LAB_MIN_FRAGMENT_BYTES} to 65536`,
+};
 
 type Checked<T> = { ok: true; value: T } | { ok: false; response: Response };
 
@@ -56,6 +68,8 @@ async function readWrite<T>(
   if (!parsed.success) {
     const detail = parsed.error.issues.map((issue) => {
       if (issue.code === 'unrecognized_keys') return `unknown setting ${issue.keys.join(', ')}`;
+      const hint = OFF_OR_RANGE[String(issue.path[0])];
+      if (hint && issue.path.length === 1) return `${String(issue.path[0])} must be ${hint}`;
       return `${issue.path.join('.') || 'body'} ${issue.message}`;
     });
     return { ok: false, response: errorResponse(c, 400, 'invalid_body', detail.join('; ')) };
