@@ -116,13 +116,13 @@ export class WsMessageStream {
       message: null,
     };
     if (frame.fin) {
-      place.message = this.#complete(open);
+      place.message = this.#complete(open, frame);
       this.#open = null;
     }
     return place;
   }
 
-  #complete(open: OpenMessage): WsCompletedMessage {
+  #complete(open: OpenMessage, last: WsFrame): WsCompletedMessage {
     const joined = join(open.parts, open.keptBytes);
     const max = this.#options.maxKeptBytes;
     const message: WsCompletedMessage = {
@@ -141,8 +141,13 @@ export class WsMessageStream {
       error: null,
     };
     if (open.compressed) this.#inflate(open, joined, message);
-    const cut = message.truncated;
-    const decoded = decodeUtf8(message.data, cut);
+    if (open.opcode === 1 && !open.compressed && open.frameIndexes.length === 1 && last.text !== null) {
+      // The common case, a whole text message in one frame: the frame decoder already read its text.
+      message.text = last.text;
+      message.textLossy = last.textLossy;
+      return message;
+    }
+    const decoded = decodeUtf8(message.data, message.truncated);
     if (open.opcode === 1 || !decoded.lossy) {
       message.text = decoded.text;
       message.textLossy = decoded.lossy;
