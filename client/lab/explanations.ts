@@ -63,7 +63,7 @@ export const SETTING_TEXTS: Readonly<Record<LabSettingKey, SettingText>> = {
     label: 'Ignore pongs',
     explain: 'The server acts as if this tab never answered its pings.',
     watch:
-      'The browser still sends its pongs (opcode 10), but at the next ping the server terminates the socket: the page sees 1006 and backs off before reconnecting.',
+      'The browser still sends its pongs (opcode 10), but within two ping intervals the server terminates the socket: the page sees 1006 and backs off before reconnecting.',
   },
   blockUpgrade: {
     label: 'Block WebSocket upgrades',
