@@ -1,5 +1,6 @@
 import { ChatLog } from './panels/ChatLog.tsx';
 import { JoinPanel } from './panels/JoinPanel.tsx';
+import { LabPanel } from './panels/LabPanel.tsx';
 import { MessageForm } from './panels/MessageForm.tsx';
 import { Notices } from './panels/Notices.tsx';
 import { StatusLine } from './panels/StatusLine.tsx';
@@ -19,6 +20,7 @@ export function App() {
           <TransportPicker />
           <StatusLine />
           <Notices />
+          <LabPanel />
           <ChatLog />
           <MessageForm />
         </section>

@@ -1,12 +1,12 @@
-import { TRANSPORT_KINDS, type TransportKind } from '../../protocol/messages.ts';
 import { useWirelab } from '../store/index.ts';
-import { TRANSPORT_LABELS } from '../transports/index.ts';
+import { TRANSPORT_CHOICES, TRANSPORT_LABELS, type TransportChoice } from '../transports/index.ts';
 
-const HINTS: Readonly<Record<TransportKind, string>> = {
+const HINTS: Readonly<Record<TransportChoice, string>> = {
   polling: 'Asks the server every 2 seconds whether anything is new.',
   'long-polling': 'The server holds each request until a message arrives, then the page asks again.',
   sse: 'One long HTTP response; the server writes an event per message.',
   websocket: 'One upgraded connection carries messages both ways.',
+  auto: 'Tries WebSocket, then SSE, then long polling, and keeps the first that opens.',
 };
 
 export function TransportPicker() {
@@ -16,7 +16,7 @@ export function TransportPicker() {
     <fieldset className="panel transport-picker">
       <legend>Transport</legend>
       <div className="transport-options">
-        {TRANSPORT_KINDS.map((kind) => (
+        {TRANSPORT_CHOICES.map((kind) => (
           <div className="transport-option" key={kind}>
             <input
               type="radio"

@@ -22,6 +22,7 @@ const live: TraceSource = {
   clientId: 'tab-1',
   room: 'lobby',
   transportKind: 'websocket',
+  attempts: [],
   clock: { offsetMs: 1.5, uncertaintyMs: 0.2, roundTripMs: 0.4 },
 };
 

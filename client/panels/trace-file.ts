@@ -3,11 +3,11 @@
  * the browser's downloads. Building the trace is pure; parsing one back is protocol/trace.ts's parseTrace.
  */
 import { TRACE_FORMAT, TRACE_VERSION, type Trace } from '../../protocol/trace.ts';
-import type { WirelabState } from '../store/index.ts';
+import { activeTransportKind, type WirelabState } from '../store/index.ts';
 
 export type TraceSource = Pick<
   WirelabState,
-  'importedTrace' | 'wireEvents' | 'messages' | 'clientId' | 'room' | 'transportKind' | 'clock'
+  'importedTrace' | 'wireEvents' | 'messages' | 'clientId' | 'room' | 'transportKind' | 'attempts' | 'clock'
 >;
 
 /** The session as a trace: the live capture and chat, or the loaded trace again as it was. */
@@ -19,7 +19,8 @@ export function buildTrace(state: TraceSource, exportedAtMs: number): Trace {
     exportedAtMs,
     client: state.clientId,
     room: state.room,
-    transport: state.transportKind,
+    // A trace names the transport that carried the chat; Auto before it settled is named by its first try.
+    transport: activeTransportKind(state) ?? 'websocket',
     clockOffsetMs: state.clock?.offsetMs ?? null,
     events: [...state.wireEvents],
     messages: [...state.messages],

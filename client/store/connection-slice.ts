@@ -1,10 +1,14 @@
 import type { StateCreator } from 'zustand';
-import { utf8ByteLength } from '../../protocol/messages.ts';
+import { type TransportKind, utf8ByteLength } from '../../protocol/messages.ts';
 import {
   type ConnectionStatus,
+  connectedKind,
   SendError,
+  type StatusChange,
   TRANSPORTS,
   type Transport,
+  type TransportAttempt,
+  type TransportChoice,
   TransportClosedError,
   type Unsubscribe,
 } from '../transports/index.ts';
@@ -16,6 +20,17 @@ import type { WirelabState } from './index.ts';
  */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
 
+/**
+ * The last time the connection dropped, kept after it comes back: a reconnect often takes less time than
+ * reading the status line, and the learner wants to know what the lab's kill did.
+ */
+export interface ConnectionDrop {
+  error: string | null;
+  closeCode: number | null;
+  /** Page clock (Date.now()). */
+  atMs: number;
+}
+
 export interface ConnectionSlice {
   /** The open transport; owned here, opened by connect() and closed by disconnect(). */
   transport: Transport | null;
@@ -23,6 +38,13 @@ export interface ConnectionSlice {
   statusError: string | null;
   closeCode: number | null;
   retryInMs: number | null;
+  /** Failed tries in a row behind the current 'reconnecting' (1 for the first retry). */
+  retryAttempt: number | null;
+  /** Times this connection went from open to reconnecting since connect(). */
+  drops: number;
+  lastDrop: ConnectionDrop | null;
+  /** Auto's tries (WebSocket, SSE, long polling) for this connection; empty for a chosen transport. */
+  attempts: readonly TransportAttempt[];
   sendError: string | null;
   connect(): void;
   disconnect(): void;
@@ -32,12 +54,34 @@ export interface ConnectionSlice {
 export const createConnectionSlice: StateCreator<WirelabState, [], [], ConnectionSlice> = (set, get) => {
   let unsubscribes: Unsubscribe[] = [];
 
+  const onStatus = (change: StatusChange) => {
+    const wasOpen = get().status === 'open';
+    const dropped = wasOpen && change.status === 'reconnecting';
+    set({
+      status: change.status,
+      statusError: change.error ?? null,
+      closeCode: change.closeCode ?? null,
+      retryInMs: change.retryInMs ?? null,
+      retryAttempt: change.attempt ?? null,
+      ...(dropped
+        ? {
+            drops: get().drops + 1,
+            lastDrop: { error: change.error ?? null, closeCode: change.closeCode ?? null, atMs: Date.now() },
+          }
+        : {}),
+    });
+  };
+
   return {
     transport: null,
     status: 'closed',
     statusError: null,
     closeCode: null,
     retryInMs: null,
+    retryAttempt: null,
+    drops: 0,
+    lastDrop: null,
+    attempts: [],
     sendError: null,
     connect() {
       get().disconnect();
@@ -46,16 +90,10 @@ export const createConnectionSlice: StateCreator<WirelabState, [], [], Connectio
       unsubscribes = [
         transport.onMessage((message) => get().receive({ type: 'message', message })),
         transport.onResume((resume) => get().receive({ type: 'resume', resume })),
-        transport.onStatus((change) =>
-          set({
-            status: change.status,
-            statusError: change.error ?? null,
-            closeCode: change.closeCode ?? null,
-            retryInMs: change.retryInMs ?? null,
-          }),
-        ),
+        transport.onStatus((change) => onStatus(change)),
+        ...(transport.onAttempts ? [transport.onAttempts((attempts) => set({ attempts }))] : []),
       ];
-      set({ transport, sendError: null });
+      set({ transport, sendError: null, drops: 0, lastDrop: null, attempts: [] });
       transport.open();
     },
     disconnect() {
@@ -66,7 +104,7 @@ export const createConnectionSlice: StateCreator<WirelabState, [], [], Connectio
       transport.close();
       for (const unsubscribe of unsubscribes) unsubscribe();
       unsubscribes = [];
-      set({ status: 'closed', statusError: null, closeCode: null, retryInMs: null });
+      set({ status: 'closed', statusError: null, closeCode: null, retryInMs: null, retryAttempt: null });
       get().saveRoomState();
     },
     async sendMessage(text, to) {
@@ -105,3 +143,10 @@ export const createConnectionSlice: StateCreator<WirelabState, [], [], Connectio
     },
   };
 };
+
+/** The transport actually carrying the chat: the chosen one, or the one Auto settled on (null while it tries). */
+export function activeTransportKind(
+  state: Pick<ConnectionSlice, 'attempts'> & { transportKind: TransportChoice },
+): TransportKind | null {
+  return state.transportKind === 'auto' ? connectedKind(state.attempts) : state.transportKind;
+}

@@ -1,16 +1,18 @@
 /**
  * One zustand store made of slices: session (who, where, how), chat (what was said), connection (the chat
- * transport), wire (what the server saw on the wire, from the inspector channel) and view (what the
- * visualizations show: live or paused, live capture or an imported trace, the selection).
+ * transport), wire (what the server saw on the wire, from the inspector channel), view (what the
+ * visualizations show: live or paused, live capture or an imported trace, the selection) and lab (this
+ * tab's network lab settings as the server holds them).
  */
 import { create } from 'zustand';
 import { type ChatSlice, createChatSlice } from './chat-slice.ts';
 import { type ConnectionSlice, createConnectionSlice } from './connection-slice.ts';
+import { createLabSlice, type LabSlice } from './lab-slice.ts';
 import { createSessionSlice, type SessionSlice } from './session-slice.ts';
 import { createViewSlice, type ViewSlice } from './view-slice.ts';
 import { createWireSlice, type WireSlice } from './wire-slice.ts';
 
-export type WirelabState = SessionSlice & ChatSlice & ConnectionSlice & WireSlice & ViewSlice;
+export type WirelabState = SessionSlice & ChatSlice & ConnectionSlice & WireSlice & ViewSlice & LabSlice;
 
 export const useWirelab = create<WirelabState>()((...args) => ({
   ...createSessionSlice(...args),
@@ -18,10 +20,12 @@ export const useWirelab = create<WirelabState>()((...args) => ({
   ...createConnectionSlice(...args),
   ...createWireSlice(...args),
   ...createViewSlice(...args),
+  ...createLabSlice(...args),
 }));
 
 export type { Notice } from './chat-log.ts';
 export { presentNames } from './chat-log.ts';
+export { activeTransportKind, type ConnectionDrop } from './connection-slice.ts';
 export { resumeStoredSession } from './session-slice.ts';
 export {
   eventBySeq,

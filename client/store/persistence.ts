@@ -13,7 +13,7 @@ const roomKey = (room: string) => `wirelab:room:${room}`;
 const StoredSession = z.object({
   name: UserName,
   room: RoomName,
-  transport: z.enum(TRANSPORT_KINDS),
+  transport: z.enum([...TRANSPORT_KINDS, 'auto']),
   joined: z.boolean(),
 });
 export type StoredSession = z.infer<typeof StoredSession>;

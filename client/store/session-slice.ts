@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { TransportKind } from '../../protocol/messages.ts';
+import type { TransportChoice } from '../transports/index.ts';
 import type { WirelabState } from './index.ts';
 import { loadClientId, loadSession, saveSession } from './persistence.ts';
 
@@ -7,11 +7,11 @@ export interface SessionSlice {
   clientId: string;
   name: string;
   room: string;
-  transportKind: TransportKind;
+  transportKind: TransportChoice;
   joined: boolean;
   join(name: string, room: string): void;
   leave(): void;
-  chooseTransport(kind: TransportKind): void;
+  chooseTransport(kind: TransportChoice): void;
 }
 
 export const createSessionSlice: StateCreator<WirelabState, [], [], SessionSlice> = (set, get) => {

@@ -98,7 +98,7 @@ export function createPollTransport(options: TransportOptions, config: PollLoopC
       if (phase === 'closed') return;
       const retryInMs = policy.nextDelayMs(Date.now());
       resumePending = true;
-      setStatus({ status: 'reconnecting', error: describeError(error), retryInMs });
+      setStatus({ status: 'reconnecting', error: describeError(error), retryInMs, attempt: policy.attempt });
       schedule(retryInMs);
     } finally {
       if (inflight === controller) inflight = null;

@@ -2,6 +2,12 @@
  * Server-Sent Events over the browser's native EventSource. The stream starts with a `resume` event,
  * then one default event per message, each with `id: <cursor>`, so the browser's own reconnect sends
  * Last-Event-ID and resumes where it left off. Sends go over POST like the other HTTP transports.
+ *
+ * No liveness watchdog here, unlike the WebSocket: the server's heartbeats are `: heartbeat` comment
+ * lines, and EventSource drops comments without telling the page, so a quiet room and a dead stream look
+ * the same from here. The resume event's `heartbeatMs` is parsed but unused. The cure would be a named
+ * heartbeat event (visible, but it costs an event per interval per client); the comments still do their
+ * real job, keeping proxies from cutting an idle stream, and the browser notices a stream that ends.
  */
 import { ChatMessage, SSE_RESUME_EVENT, SseResumeData } from '../../protocol/messages.ts';
 import { CursorTracker } from './cursor.ts';
@@ -98,7 +104,7 @@ export function createSseTransport(options: SseOptions): Transport {
     dropSource();
     if (timer !== null) clearTimeout(timer);
     const retryInMs = policy.nextDelayMs(Date.now());
-    setStatus({ status: 'reconnecting', error, retryInMs });
+    setStatus({ status: 'reconnecting', error, retryInMs, attempt: policy.attempt });
     timer = setTimeout(connect, retryInMs);
   };
 

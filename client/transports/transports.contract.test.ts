@@ -6,11 +6,11 @@
 import { EventSource as NodeEventSource } from 'eventsource';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket as NodeWebSocket } from 'ws';
-import { type ChatMessage, TRANSPORT_KINDS, type TransportKind } from '../../protocol/messages.ts';
+import type { ChatMessage } from '../../protocol/messages.ts';
 import { DEFAULT_CONFIG } from '../../server/config.ts';
 import { type RunningServer, startServer } from '../../server/server.ts';
-import { TRANSPORTS } from './index.ts';
-import type { ResumeInfo, StatusChange, Transport, TransportOptions } from './types.ts';
+import { TRANSPORT_CHOICES, TRANSPORTS } from './index.ts';
+import type { ResumeInfo, StatusChange, Transport, TransportChoice, TransportOptions } from './types.ts';
 
 Object.assign(globalThis, { EventSource: NodeEventSource, WebSocket: NodeWebSocket });
 
@@ -39,7 +39,7 @@ interface Probe {
   statuses: StatusChange[];
 }
 
-function start(kind: TransportKind, transportOptions: TransportOptions): Probe {
+function start(kind: TransportChoice, transportOptions: TransportOptions): Probe {
   const factory = TRANSPORTS[kind];
   // Naive polling at its 2 s default would make every test wait; the interval is an option for that reason.
   const transport = factory({ ...transportOptions, ...(kind === 'polling' ? { intervalMs: 100 } : {}) });
@@ -62,7 +62,7 @@ async function until(condition: () => boolean, what: string, timeoutMs = 5_000):
 
 const texts = (probe: Probe) => probe.messages.filter((m) => m.kind === 'chat').map((m) => m.text);
 
-describe.each(TRANSPORT_KINDS)('%s transport', (kind) => {
+describe.each(TRANSPORT_CHOICES)('%s transport', (kind) => {
   it('resumes first, delivers its own join, sends and receives its echo once', async () => {
     const room = `contract-${kind}-${++roomCounter}`;
     const probe = start(kind, options('ada', room));
@@ -116,7 +116,7 @@ describe.each(TRANSPORT_KINDS)('%s transport', (kind) => {
   });
 });
 
-describe.each(TRANSPORT_KINDS)('%s transport across a server restart', (kind) => {
+describe.each(TRANSPORT_CHOICES)('%s transport across a server restart', (kind) => {
   it('reconnects by itself and says the history it had is gone', async () => {
     const first = await startServer({ ...DEFAULT_CONFIG, port: 0, staticDir: null, shutdownGraceMs: 200 });
     const { port } = first;

@@ -3,8 +3,12 @@
  * and three subscriptions that each return their unsubscribe. The store talks to this interface only.
  */
 import type { ChatMessage, ResumeFailure, SendAck, TransportKind } from '../../protocol/messages.ts';
+import type { TransportAttempt } from './fallback.ts';
 
 export type Unsubscribe = () => void;
+
+/** What the learner can pick: one of the four, or Auto, which tries them in turn (fallback.ts). */
+export type TransportChoice = TransportKind | 'auto';
 
 export type ConnectionStatus = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
@@ -16,6 +20,8 @@ export interface StatusChange {
   closeCode?: number;
   /** When status is 'reconnecting': how long until the next attempt. */
   retryInMs?: number;
+  /** When status is 'reconnecting': how many tries in a row have failed, this one included. */
+  attempt?: number;
 }
 
 /**
@@ -47,7 +53,7 @@ export interface TransportOptions {
 }
 
 export interface Transport {
-  readonly kind: TransportKind;
+  readonly kind: TransportChoice;
   /** Starts connecting; calling it on an open or closed transport does nothing. */
   open(): void;
   /** Stops everything this transport started; idempotent. Pending sends reject with TransportClosedError. */
@@ -58,6 +64,11 @@ export interface Transport {
   onMessage(listener: (message: ChatMessage) => void): Unsubscribe;
   onStatus(listener: (change: StatusChange) => void): Unsubscribe;
   onResume(listener: (resume: ResumeInfo) => void): Unsubscribe;
+  /**
+   * Only a transport that chooses among others (Auto) has this: the attempts so far, the whole list on
+   * every change, newest last.
+   */
+  onAttempts?(listener: (attempts: readonly TransportAttempt[]) => void): Unsubscribe;
 }
 
 export type TransportFactory = (options: TransportOptions) => Transport;

@@ -27,10 +27,37 @@ import {
 
 /**
  * The browser answers the server's pings itself and never shows them to us, so the server sends a
- * `heartbeat` frame with each ping (every 25 s). Two intervals plus slack without any frame: the socket is dead.
+ * `heartbeat` frame with each ping and says how often in the resume frame (`heartbeatMs`). Two missed
+ * heartbeats plus slack without any frame at all: the socket is dead, even though the browser still
+ * says OPEN (a proxy that dropped the connection silently, a laptop that slept). Until the resume frame
+ * arrives we do not know the interval, so this fixed timeout applies.
  */
-
 export const WS_LIVENESS_TIMEOUT_MS = 60_000;
+/** Room for a frame delayed by a busy server or a jittery path, so one late heartbeat is not a death. */
+export const WS_LIVENESS_SLACK_MS = 3_000;
+
+/** How long a socket may stay silent once the server told us its heartbeat interval. */
+export function livenessTimeoutMs(heartbeatMs: number | undefined, fallbackMs: number): number {
+  return heartbeatMs === undefined ? fallbackMs : 2 * heartbeatMs + WS_LIVENESS_SLACK_MS;
+}
+
+// fatal: a binary frame that is not valid UTF-8 is a server bug to report, not text to guess at.
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * A frame's text: text frames arrive as strings; binary frames (opcode 2, the lab's `wsBinary`) as an
+ * ArrayBuffer carrying the same UTF-8 JSON. Null when it is neither or not UTF-8.
+ */
+export function frameText(data: unknown): string | null {
+  if (typeof data === 'string') return data;
+  if (!(data instanceof ArrayBuffer)) return null;
+  try {
+    return utf8.decode(data);
+  } catch {
+    // Invalid UTF-8: the caller reports the frame as unreadable.
+    return null;
+  }
+}
 /** A send that has no ack (or error) by then is reported as failed; the user can send it again. */
 export const WS_ACK_TIMEOUT_MS = 10_000;
 /** Our own close code when we drop a socket that went silent (RFC 6455 section 7.4.2: 4000-4999 are private). */
@@ -44,6 +71,7 @@ const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([
 ]);
 
 export interface WebSocketOptions extends TransportOptions {
+  /** Silence allowed before the server has said its heartbeat interval (and for servers that never do). */
   livenessTimeoutMs?: number;
   ackTimeoutMs?: number;
   reconnect?: ReconnectPolicyOptions;
@@ -68,7 +96,7 @@ function socketUrl(options: TransportOptions, since: string | null): URL {
 function ignoreErrorEvent(): void {}
 
 export function createWebSocketTransport(options: WebSocketOptions): Transport {
-  const livenessTimeoutMs = options.livenessTimeoutMs ?? WS_LIVENESS_TIMEOUT_MS;
+  const fallbackLivenessMs = options.livenessTimeoutMs ?? WS_LIVENESS_TIMEOUT_MS;
   const ackTimeoutMs = options.ackTimeoutMs ?? WS_ACK_TIMEOUT_MS;
   const messages = new Listeners<ChatMessage>();
   const statuses = new Listeners<StatusChange>();
@@ -82,6 +110,8 @@ export function createWebSocketTransport(options: WebSocketOptions): Transport {
   let socket: WebSocket | null = null;
   let reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   let livenessTimer: ReturnType<typeof setTimeout> | null = null;
+  /** What the current socket's resume frame said; each new socket starts without it. */
+  let heartbeatMs: number | undefined;
 
   const setStatus = (change: StatusChange) => {
     if (change.status === status && change.status !== 'reconnecting') return;
@@ -116,17 +146,20 @@ export function createWebSocketTransport(options: WebSocketOptions): Transport {
 
   const armLiveness = () => {
     if (livenessTimer !== null) clearTimeout(livenessTimer);
+    const timeoutMs = livenessTimeoutMs(heartbeatMs, fallbackLivenessMs);
     livenessTimer = setTimeout(() => {
       livenessTimer = null;
-      reconnectLater(`no frame for ${livenessTimeoutMs / 1000} s`, CLOSE_LIVENESS_TIMEOUT);
-    }, livenessTimeoutMs);
+      reconnectLater(`no frame for ${timeoutMs / 1000} s: the connection is dead`, CLOSE_LIVENESS_TIMEOUT);
+    }, timeoutMs);
   };
 
   const onFrame = (current: WebSocket, data: unknown) => {
+    // Any frame proves the connection alive, a chat message as much as a heartbeat.
     armLiveness();
     let json: unknown = null;
+    const text = frameText(data);
     try {
-      json = typeof data === 'string' ? JSON.parse(data) : null;
+      json = text === null ? null : JSON.parse(text);
     } catch {
       // Falls through to the schema, which reports it.
     }
@@ -138,6 +171,9 @@ export function createWebSocketTransport(options: WebSocketOptions): Transport {
     const value = frame.data;
     switch (value.type) {
       case 'resume':
+        // From now on silence is measured against the interval this server promised.
+        heartbeatMs = value.heartbeatMs;
+        armLiveness();
         tracker.resume(value.recovered, value.cursor);
         resumes.emit({
           recovered: value.recovered,
@@ -182,7 +218,11 @@ export function createWebSocketTransport(options: WebSocketOptions): Transport {
   const connect = () => {
     reconnectTimer = null;
     const current = new WebSocket(socketUrl(options, tracker.cursor));
+    // Binary frames as ArrayBuffer, which decodes synchronously (a Blob would need an await per frame
+    // and could reorder messages).
+    current.binaryType = 'arraybuffer';
     socket = current;
+    heartbeatMs = undefined;
     current.addEventListener('open', () => {
       if (socket !== current) return;
       policy.connected(Date.now());
@@ -232,6 +272,7 @@ export function createWebSocketTransport(options: WebSocketOptions): Transport {
       status: 'reconnecting',
       error,
       retryInMs,
+      attempt: policy.attempt,
       ...(closeCode === undefined ? {} : { closeCode }),
     });
     reconnectTimer = setTimeout(connect, retryInMs);

@@ -155,7 +155,10 @@ export function shortLabel(event: WireEvent, context: Pick<DescribeContext, 'reu
       return `event · ${formatBytes(event.byteLength)}${seqs}${error}`;
     case 'sse-comment':
       return `: heartbeat${error}`;
-    case 'ws-frame':
-      return `${event.ws?.opcodeName ?? 'frame'} · ${formatBytes(event.byteLength)}${seqs}${error}`;
+    case 'ws-frame': {
+      // A close frame's code is the whole story of why a socket ended (1012 restart, 1008 policy…).
+      const code = event.ws?.closeCode == null ? '' : ` ${event.ws.closeCode}`;
+      return `${event.ws?.opcodeName ?? 'frame'}${code} · ${formatBytes(event.byteLength)}${seqs}${error}`;
+    }
   }
 }
