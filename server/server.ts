@@ -13,6 +13,7 @@ import { Hub } from './hub/hub.ts';
 import { MemoryBroker } from './hub/memory-broker.ts';
 import { Lab } from './lab/lab.ts';
 import { ConnectionRegistry } from './transports/connections.ts';
+import { HeartbeatTicker } from './transports/heartbeat.ts';
 import { createUpgradeHandler } from './transports/upgrade.ts';
 
 /** Body and frame bytes the recorder scans for chat seqs (a poll answer of 50 long messages is larger). */
@@ -58,7 +59,11 @@ export async function startServer(config: Config, broker?: Broker): Promise<Runn
     captureAll: config.captureAll,
   });
   const lab = new Lab(config.labMaxClients, (clientId) => connections.socketsOf(clientId));
-  const app = createApp({ hub, config, connections, recorder, lab });
+  const heartbeats = {
+    websocket: new HeartbeatTicker(config.wsPingIntervalMs),
+    sse: new HeartbeatTicker(config.sseHeartbeatMs),
+  };
+  const app = createApp({ hub, config, connections, recorder, lab, heartbeats });
 
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const started = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>

@@ -3,6 +3,7 @@ import type { Config } from '../config.ts';
 import type { Hub } from '../hub/hub.ts';
 import type { Lab } from '../lab/lab.ts';
 import type { ConnectionRegistry } from './connections.ts';
+import type { HeartbeatTicker } from './heartbeat.ts';
 import type { UpgradeSlot } from './upgrade.ts';
 
 /** What every transport's route factory gets; the same for all four. */
@@ -12,6 +13,8 @@ export interface TransportDeps {
   connections: ConnectionRegistry;
   /** The network lab: per-client faults the transports apply to their own units. */
   lab: Lab;
+  /** Shared heartbeat timers: WebSocket pings every wsPingIntervalMs, SSE comments every sseHeartbeatMs. */
+  heartbeats: { websocket: HeartbeatTicker; sse: HeartbeatTicker };
 }
 
 /**

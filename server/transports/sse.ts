@@ -36,7 +36,13 @@ function withoutDispatch(event: string): string {
   return event.endsWith('\n\n') ? event.slice(0, -1) : event;
 }
 
-export function createSseRoutes({ hub, config, connections, lab }: TransportDeps): Hono<ServerEnv> {
+export function createSseRoutes({
+  hub,
+  config,
+  connections,
+  lab,
+  heartbeats,
+}: TransportDeps): Hono<ServerEnv> {
   const routes = new Hono<ServerEnv>();
   routes.get('/:room/sse', async (c) => {
     const parsed = parseParticipant(c, c.req.header('last-event-id'));
@@ -47,7 +53,7 @@ export function createSseRoutes({ hub, config, connections, lab }: TransportDeps
       return errorResponse(c, 500, 'internal', 'SSE needs the Node server (no raw response here)');
 
     let ended = false;
-    let heartbeat: ReturnType<typeof setInterval> | null = null;
+    let stopHeartbeat: (() => void) | null = null;
     let unsubscribe: (() => void) | null = null;
     let releasePresence: (() => void) | null = null;
     const socket = outgoing.socket;
@@ -56,7 +62,7 @@ export function createSseRoutes({ hub, config, connections, lab }: TransportDeps
       if (ended) return;
       ended = true;
       outbound.close();
-      if (heartbeat) clearInterval(heartbeat);
+      stopHeartbeat?.();
       unsubscribe?.();
       releasePresence?.();
       registration?.release();
@@ -154,10 +160,10 @@ export function createSseRoutes({ hub, config, connections, lab }: TransportDeps
       return RESPONSE_ALREADY_SENT;
     }
     releasePresence = hub.presence.hold(room, name);
-    heartbeat = setInterval(() => {
+    stopHeartbeat = heartbeats.sse.add(() => {
       // The lab's stopHeartbeats: silence, so an idle timeout on the path can cut the stream.
       if (!lab.settings(clientId).stopHeartbeats) write(': heartbeat\n\n');
-    }, config.sseHeartbeatMs);
+    });
     return RESPONSE_ALREADY_SENT;
   });
   return routes;

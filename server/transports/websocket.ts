@@ -82,7 +82,7 @@ export function createWebSocketRoutes(deps: TransportDeps): Hono<ServerEnv> {
 
 /** One chat socket, from open to close. */
 function runChatSocket(socket: WebSocket, deps: ChatSocketDeps): void {
-  const { hub, config, connections, lab, participant, tcp } = deps;
+  const { hub, config, connections, lab, heartbeats, participant, tcp } = deps;
   const { room, clientId, name, since } = participant;
   let closed = false;
   let closing = false;
@@ -92,15 +92,15 @@ function runChatSocket(socket: WebSocket, deps: ChatSocketDeps): void {
   const outbound = new DelayLine(() => toClientDelay(lab.settings(clientId)));
   const inbound = new DelayLine(() => toServerDelay(lab.settings(clientId)));
   let pongPending = false;
-  let pingTimer: ReturnType<typeof setInterval> | null = null;
+  let stopPings: (() => void) | null = null;
   let unsubscribe: (() => void) | null = null;
   let releasePresence: (() => void) | null = null;
 
   /** Stops feeding the socket; called as soon as we decide to close. */
   const stopFeeds = () => {
     closed = true;
-    if (pingTimer) clearInterval(pingTimer);
-    pingTimer = null;
+    stopPings?.();
+    stopPings = null;
     unsubscribe?.();
     unsubscribe = null;
   };
@@ -248,7 +248,7 @@ function runChatSocket(socket: WebSocket, deps: ChatSocketDeps): void {
       if (!lab.settings(clientId).ignorePongs) pongPending = false;
     });
   });
-  pingTimer = setInterval(() => {
+  stopPings = heartbeats.websocket.add(() => {
     if (pongPending) {
       // No pong since the last ping: the peer or the path is dead.
       if (lab.settings(clientId).ignorePongs)
@@ -264,7 +264,7 @@ function runChatSocket(socket: WebSocket, deps: ChatSocketDeps): void {
       if (socket.readyState === WebSocket.OPEN) socket.ping();
     });
     sendText(JSON.stringify({ type: 'heartbeat' } satisfies WsServerFrame), false);
-  }, config.wsPingIntervalMs);
+  });
   hub
     .follow(room, name, since, {
       resume: (outcome, baseCursor) =>
