@@ -9,7 +9,7 @@ import {
   type PublishResult,
   type Unsubscribe,
 } from './broker.ts';
-import { Hub, type HubConfig } from './hub.ts';
+import { Hub, type HubConfig, WaitCancel } from './hub.ts';
 import { MemoryBroker } from './memory-broker.ts';
 
 const CONFIG: HubConfig = {
@@ -286,7 +286,7 @@ describe('Hub', () => {
       const started = performance.now();
       const answer = await hub.waitForNewer('r', 'ada', head, {
         timeoutMs: 5_000,
-        signal: new AbortController().signal,
+        cancel: new WaitCancel(),
       });
       expect(performance.now() - started).toBeLessThan(1_000);
       expect(answer.messages.map((message) => message.id)).toEqual(['b']);
@@ -295,7 +295,7 @@ describe('Hub', () => {
 
     it('answers at once without a cursor (the snapshot) and for a lost cursor', async () => {
       const hub = makeHub();
-      const options = { timeoutMs: 5_000, signal: new AbortController().signal };
+      const options = { timeoutMs: 5_000, cancel: new WaitCancel() };
       const started = performance.now();
       const fresh = await hub.waitForNewer('r', 'ada', null, options);
       const lost = await hub.waitForNewer('r', 'ada', { epoch: 'elsewhere', seq: 0 }, options);
@@ -310,7 +310,7 @@ describe('Hub', () => {
       const started = performance.now();
       const waiting = hub.waitForNewer('r', 'ada', head, {
         timeoutMs: 5_000,
-        signal: new AbortController().signal,
+        cancel: new WaitCancel(),
       });
       setTimeout(() => {
         void hub.send('r', 'c', { id: 'x', from: 'bob', text: 'x' });
@@ -329,7 +329,7 @@ describe('Hub', () => {
       const started = performance.now();
       const answer = await hub.waitForNewer('r', 'ada', head, {
         timeoutMs: 150,
-        signal: new AbortController().signal,
+        cancel: new WaitCancel(),
       });
       const elapsedMs = performance.now() - started;
       expect(elapsedMs).toBeGreaterThanOrEqual(140);
@@ -341,16 +341,13 @@ describe('Hub', () => {
       });
     });
 
-    it('answers soon after the signal aborts', async () => {
+    it('answers soon after the wait is cancelled', async () => {
       const hub = makeHub();
       const head = await headOf(hub, 'r');
-      const controller = new AbortController();
+      const cancel = new WaitCancel();
       const started = performance.now();
-      setTimeout(() => controller.abort(), 50);
-      const answer = await hub.waitForNewer('r', 'ada', head, {
-        timeoutMs: 5_000,
-        signal: controller.signal,
-      });
+      setTimeout(() => cancel.cancel(), 50);
+      const answer = await hub.waitForNewer('r', 'ada', head, { timeoutMs: 5_000, cancel });
       expect(performance.now() - started).toBeLessThan(1_000);
       expect(answer.messages).toEqual([]);
     });
@@ -362,7 +359,7 @@ describe('Hub', () => {
       const started = performance.now();
       const answer = await hub.waitForNewer('r', 'eve', head, {
         timeoutMs: 200,
-        signal: new AbortController().signal,
+        cancel: new WaitCancel(),
       });
       expect(performance.now() - started).toBeGreaterThanOrEqual(190);
       expect(answer.messages).toEqual([]);
@@ -373,8 +370,8 @@ describe('Hub', () => {
       const broker = new HookedBroker();
       const hub = makeHub(CONFIG, broker);
       const head = await headOf(hub, 'r');
-      await hub.waitForNewer('r', 'ada', head, { timeoutMs: 20, signal: new AbortController().signal });
-      await hub.waitForNewer('r', 'ada', null, { timeoutMs: 20, signal: new AbortController().signal });
+      await hub.waitForNewer('r', 'ada', head, { timeoutMs: 20, cancel: new WaitCancel() });
+      await hub.waitForNewer('r', 'ada', null, { timeoutMs: 20, cancel: new WaitCancel() });
       expect(broker.subscriptions).toBe(0);
     });
   });

@@ -40,9 +40,37 @@ export interface FollowSink {
   message(message: ChatMessage): void;
 }
 
+/**
+ * Ends a long-poll wait early (the client went away, shutdown, the lab's kill). A single callback slot
+ * rather than an AbortController: one lives per held poll, and an AbortSignal is an EventTarget with
+ * its own listener maps, hundreds of bytes more per held connection (benchmark goal 3).
+ */
+export class WaitCancel {
+  #cancelled = false;
+  #onCancel: (() => void) | null = null;
+
+  get cancelled(): boolean {
+    return this.#cancelled;
+  }
+
+  /** Idempotent; runs the current listener once. */
+  cancel(): void {
+    if (this.#cancelled) return;
+    this.#cancelled = true;
+    const listener = this.#onCancel;
+    this.#onCancel = null;
+    listener?.();
+  }
+
+  /** The one listener (null removes it). */
+  onCancel(listener: (() => void) | null): void {
+    this.#onCancel = listener;
+  }
+}
+
 export interface WaitOptions {
   timeoutMs: number;
-  signal: AbortSignal;
+  cancel: WaitCancel;
 }
 
 export type HubConfig = Pick<
@@ -152,7 +180,7 @@ export class Hub {
 
   /**
    * The long poll: answers at once when `since` is behind (or could not be honoured), otherwise waits for
-   * the next message this viewer may see, the timeout, or the signal, whichever comes first.
+   * the next message this viewer may see, the timeout, or a cancel, whichever comes first.
    */
   async waitForNewer(
     room: string,
@@ -183,16 +211,16 @@ export class Hub {
         }
       };
       drain();
-      if (fresh.length === 0 && !options.signal.aborted) {
+      if (fresh.length === 0 && !options.cancel.cancelled) {
         await new Promise<void>((resolve) => {
           const finish = () => {
             clearTimeout(timer);
-            options.signal.removeEventListener('abort', finish);
+            options.cancel.onCancel(null);
             wake = null;
             resolve();
           };
           const timer = setTimeout(finish, options.timeoutMs);
-          options.signal.addEventListener('abort', finish, { once: true });
+          options.cancel.onCancel(finish);
           wake = () => {
             drain();
             // Let the rest of a burst published in the same tick ride along in this answer.

@@ -5,6 +5,7 @@
  */
 
 import { Hono } from 'hono';
+import { WaitCancel } from '../hub/hub.ts';
 import type { ServerEnv, TransportDeps } from './deps.ts';
 import { errorResponse } from './errors.ts';
 import { parseParticipant } from './params.ts';
@@ -31,14 +32,14 @@ export function createLongPollingRoutes({ hub, config, connections }: TransportD
       timeoutMs = Number(rawTimeout);
     }
 
-    const held = new AbortController();
+    const held = new WaitCancel();
     const outgoing = c.env?.outgoing;
     const socket = c.env?.incoming.socket;
     const registration = connections.register({
       clientId,
       transport: 'long-polling',
       ...(socket ? { socket } : {}),
-      close: () => held.abort(),
+      close: () => held.cancel(),
       // The lab's kill: answered now and the connection closed after it (clean), or an RST (reset).
       kill: (mode) => {
         if (mode === 'reset') {
@@ -46,7 +47,7 @@ export function createLongPollingRoutes({ hub, config, connections }: TransportD
           return;
         }
         outgoing?.setHeader('connection', 'close');
-        held.abort();
+        held.cancel();
       },
     });
     if (!registration) {
@@ -55,11 +56,11 @@ export function createLongPollingRoutes({ hub, config, connections }: TransportD
         : errorResponse(c, 429, 'too_many_connections', `client ${clientId} has too many open connections`);
     }
     // The response's close fires before it is sent only when the client hung up: stop waiting for it.
-    const onClientGone = () => held.abort();
+    const onClientGone = () => held.cancel();
     outgoing?.once('close', onClientGone);
     const releasePresence = hub.presence.hold(room, name);
     try {
-      return pollResponse(c, await hub.waitForNewer(room, name, since, { timeoutMs, signal: held.signal }));
+      return pollResponse(c, await hub.waitForNewer(room, name, since, { timeoutMs, cancel: held }));
     } catch (error) {
       return cursorErrorResponse(c, error);
     } finally {
