@@ -37,7 +37,6 @@ interface SocketState {
 
 interface ClientEntry {
   sockets: Set<Socket>;
-  unsubscribe: () => void;
   idleTimer: ReturnType<typeof setInterval> | null;
 }
 
@@ -62,6 +61,8 @@ export class ClientSockets {
     this.#store = store;
     this.#longLived = longLived;
     this.#onIdleCut = onIdleCut;
+    // One subscription for every client; lives as long as the server.
+    store.onChange((clientId, settings) => this.#watch(clientId, settings));
   }
 
   /** A request of `clientId` arrived on `socket`; the returned function says it was answered. */
@@ -138,10 +139,8 @@ export class ClientSockets {
     this.#owner.set(socket, clientId);
     let entry = this.#byClient.get(clientId);
     if (!entry) {
-      const created: ClientEntry = { sockets: new Set(), unsubscribe: () => {}, idleTimer: null };
-      created.unsubscribe = this.#store.onChange(clientId, (settings) => this.#watch(clientId, settings));
-      this.#byClient.set(clientId, created);
-      entry = created;
+      entry = { sockets: new Set(), idleTimer: null };
+      this.#byClient.set(clientId, entry);
       this.#watch(clientId, this.#store.settings(clientId));
     }
     entry.sockets.add(socket);
@@ -158,7 +157,6 @@ export class ClientSockets {
     if (!entry) return;
     entry.sockets.delete(socket);
     if (entry.sockets.size > 0) return;
-    entry.unsubscribe();
     if (entry.idleTimer) clearInterval(entry.idleTimer);
     this.#byClient.delete(clientId);
   }

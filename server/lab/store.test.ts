@@ -21,7 +21,9 @@ describe('LabStore', () => {
   it('one-shots count down and switch off, telling listeners each time', () => {
     const store = new LabStore(10);
     const seen: Readonly<LabSettings>[] = [];
-    const stop = store.onChange('a', (settings) => seen.push(settings));
+    const stop = store.onChange((clientId, settings) => {
+      if (clientId === 'a') seen.push(settings);
+    });
     store.update('a', { dropNext: 2, cutNextSseEvent: true });
     expect([store.takeDrop('a'), store.takeDrop('a'), store.takeDrop('a')]).toEqual([true, true, false]);
     expect([store.takeSseCut('a'), store.takeSseCut('a')]).toEqual([true, false]);
@@ -41,7 +43,9 @@ describe('LabStore', () => {
   it('tells the listeners of an evicted client that it is back to the defaults', () => {
     const store = new LabStore(1);
     const seen: Readonly<LabSettings>[] = [];
-    store.onChange('a', (settings) => seen.push(settings));
+    store.onChange((clientId, settings) => {
+      if (clientId === 'a') seen.push(settings);
+    });
     store.update('a', { idleTimeoutMs: 1_000 });
     store.update('b', { idleTimeoutMs: 1_000 });
     expect(seen.at(-1)).toEqual(DEFAULT_LAB_SETTINGS);

@@ -8,7 +8,7 @@
  */
 import { DEFAULT_LAB_SETTINGS, type LabSettings, type LabSettingsPatch } from '../../protocol/lab.ts';
 
-export type SettingsListener = (settings: Readonly<LabSettings>) => void;
+export type SettingsListener = (clientId: string, settings: Readonly<LabSettings>) => void;
 
 function isDefault(settings: LabSettings): boolean {
   return (Object.keys(DEFAULT_LAB_SETTINGS) as (keyof LabSettings)[]).every(
@@ -19,7 +19,7 @@ function isDefault(settings: LabSettings): boolean {
 export class LabStore {
   /** Insertion order is recency: a read or write moves the client to the end. */
   readonly #byClient = new Map<string, LabSettings>();
-  readonly #listeners = new Map<string, Set<SettingsListener>>();
+  readonly #listeners = new Set<SettingsListener>();
   readonly #maxClients: number;
 
   constructor(maxClients: number) {
@@ -71,18 +71,15 @@ export class LabStore {
     return true;
   }
 
-  /** Called with the client's settings after every change (including one-shots used up). */
-  onChange(clientId: string, listener: SettingsListener): () => void {
-    let set = this.#listeners.get(clientId);
-    if (!set) {
-      set = new Set();
-      this.#listeners.set(clientId, set);
-    }
-    set.add(listener);
-    const owned = set;
+  /**
+   * Called with a client id and its settings after every change (including one-shots used up). One
+   * listener for all clients rather than one per client: every client that makes a request is tracked
+   * by the lab's socket map, and a per-client listener set cost each of them memory (benchmark goal 3).
+   */
+  onChange(listener: SettingsListener): () => void {
+    this.#listeners.add(listener);
     return () => {
-      owned.delete(listener);
-      if (owned.size === 0 && this.#listeners.get(clientId) === owned) this.#listeners.delete(clientId);
+      this.#listeners.delete(listener);
     };
   }
 
@@ -103,8 +100,6 @@ export class LabStore {
   }
 
   #notify(clientId: string, settings: Readonly<LabSettings>): void {
-    const set = this.#listeners.get(clientId);
-    if (!set) return;
-    for (const listener of [...set]) listener(settings);
+    for (const listener of [...this.#listeners]) listener(clientId, settings);
   }
 }

@@ -30,7 +30,8 @@ export interface Registration {
 }
 
 export class ConnectionRegistry {
-  readonly #byClient = new Map<string, Set<LiveConnection>>();
+  /** Arrays, not Sets: a client has a handful at most, and a Set per client cost every idle connection memory. */
+  readonly #byClient = new Map<string, LiveConnection[]>();
   readonly #maxPerClient: number;
   #closing = false;
   #onEmpty: (() => void) | null = null;
@@ -41,7 +42,7 @@ export class ConnectionRegistry {
 
   get size(): number {
     let total = 0;
-    for (const set of this.#byClient.values()) total += set.size;
+    for (const list of this.#byClient.values()) total += list.length;
     return total;
   }
 
@@ -50,7 +51,7 @@ export class ConnectionRegistry {
   }
 
   countFor(clientId: string): number {
-    return this.#byClient.get(clientId)?.size ?? 0;
+    return this.#byClient.get(clientId)?.length ?? 0;
   }
 
   /** The sockets the client's connections live on (the lab's idle timeout watches them). */
@@ -63,21 +64,23 @@ export class ConnectionRegistry {
   /** Null when the client is at its limit or the server is shutting down. */
   register(connection: LiveConnection): Registration | null {
     if (this.#closing) return null;
-    let set = this.#byClient.get(connection.clientId);
-    if (!set) {
-      set = new Set();
-      this.#byClient.set(connection.clientId, set);
+    let list = this.#byClient.get(connection.clientId);
+    if (!list) {
+      list = [];
+      this.#byClient.set(connection.clientId, list);
     }
-    if (set.size >= this.#maxPerClient) return null;
-    set.add(connection);
-    const owned = set;
+    if (list.length >= this.#maxPerClient) return null;
+    list.push(connection);
+    const owned = list;
     let released = false;
     return {
       release: () => {
         if (released) return;
         released = true;
-        owned.delete(connection);
-        if (owned.size === 0) this.#byClient.delete(connection.clientId);
+        const at = owned.indexOf(connection);
+        if (at >= 0) owned.splice(at, 1);
+        if (owned.length === 0 && this.#byClient.get(connection.clientId) === owned)
+          this.#byClient.delete(connection.clientId);
         if (this.#closing && this.size === 0) this.#onEmpty?.();
       },
     };
@@ -106,8 +109,8 @@ export class ConnectionRegistry {
   /** Refuses new connections, asks every open one to close, and resolves when all released or after graceMs. */
   async closeAll(graceMs: number): Promise<void> {
     this.#closing = true;
-    for (const set of [...this.#byClient.values()]) {
-      for (const connection of [...set]) {
+    for (const list of [...this.#byClient.values()]) {
+      for (const connection of [...list]) {
         try {
           connection.close('shutdown');
         } catch (error) {
