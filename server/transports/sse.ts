@@ -11,10 +11,13 @@
  * heartbeats, drops, the cut event and kills follow its settings at each write.
  */
 import type { ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { Hono } from 'hono';
 import { type ChatMessage, type ResumeOutcome, SSE_RESUME_EVENT } from '../../protocol/messages.ts';
+import type { FollowSink } from '../hub/hub.ts';
 import { DelayLine, toClientDelay } from '../lab/delay-line.ts';
+import type { KillMode, LiveConnection, Registration } from './connections.ts';
 import type { ServerEnv, TransportDeps } from './deps.ts';
 import { encodeOncePerMessage } from './encode-once.ts';
 import { errorResponse } from './errors.ts';
@@ -36,13 +39,143 @@ function withoutDispatch(event: string): string {
   return event.endsWith('\n\n') ? event.slice(0, -1) : event;
 }
 
-export function createSseRoutes({
-  hub,
-  config,
-  connections,
-  lab,
-  heartbeats,
-}: TransportDeps): Hono<ServerEnv> {
+/** What the lab may do to a write: drop or cut a message, drop a resume; leave the rest alone. */
+type WriteKind = 'message' | 'resume' | 'other';
+
+/**
+ * One open stream: the hub's sink, the registry's connection and the heartbeat's target at once. A class
+ * rather than a dozen closures in the route, because its methods live once on the prototype, while each
+ * closure (and its context) was paid again by every idle stream (benchmark goal 3, memory per connection).
+ */
+class SseStream implements FollowSink, LiveConnection {
+  readonly transport = 'sse';
+  readonly socket: Socket | undefined;
+  ended = false;
+  headersWritten = false;
+  registration: Registration | null = null;
+  unsubscribe: (() => void) | null = null;
+  releasePresence: (() => void) | null = null;
+  stopHeartbeat: (() => void) | null = null;
+  /** The lab's delay line, made only when this client first has a delay: most streams never need one. */
+  #outbound: DelayLine | null = null;
+
+  constructor(
+    readonly clientId: string,
+    readonly outgoing: ServerResponse,
+    readonly deps: TransportDeps,
+  ) {
+    this.socket = outgoing.socket ?? undefined;
+  }
+
+  cleanup(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.#outbound?.close();
+    this.stopHeartbeat?.();
+    this.unsubscribe?.();
+    this.releasePresence?.();
+    this.registration?.release();
+  }
+
+  resume(outcome: ResumeOutcome, baseCursor: string): void {
+    const { config } = this.deps;
+    this.outgoing.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      // Reverse proxies (nginx) buffer responses unless told not to; a buffered stream is not a stream.
+      'x-accel-buffering': 'no',
+    });
+    this.headersWritten = true;
+    this.write(`retry: ${config.sseRetryMs}\n\n`);
+    this.write(formatSseResume(outcome, baseCursor, config.sseHeartbeatMs), 'resume');
+  }
+
+  message(message: ChatMessage): void {
+    this.write(formatSseMessage(message), 'message');
+  }
+
+  heartbeat(): void {
+    // The lab's stopHeartbeats: silence, so an idle timeout on the path can cut the stream.
+    if (!this.deps.lab.settings(this.clientId).stopHeartbeats) this.write(': heartbeat\n\n');
+  }
+
+  write(chunk: string, kind: WriteKind = 'other'): void {
+    if (this.ended) return;
+    // A reader that stopped reading makes this buffer grow; cut it before it costs everyone memory.
+    // Its EventSource reconnects with Last-Event-ID and resumes from the last event it did read.
+    const queued = this.outgoing.writableLength + (this.#outbound?.queuedBytes ?? 0);
+    if (queued > this.deps.config.maxQueueBytes) {
+      this.cleanup();
+      this.outgoing.destroy();
+      return;
+    }
+    this.#later(() => this.#writeNow(chunk, kind), chunk.length);
+  }
+
+  /** Ends the stream behind the events still on the way, as a FIN would. */
+  end(): void {
+    this.#later(() => {
+      this.cleanup();
+      this.outgoing.end();
+    });
+  }
+
+  close(): void {
+    // `retry:` tells EventSource how soon to come back (to the restarted server) before the stream ends.
+    this.write(`retry: ${this.deps.config.sseRetryMs}\n: server shutting down\n\n`);
+    this.end();
+  }
+
+  kill(mode: KillMode): void {
+    if (mode === 'clean') {
+      this.end();
+      return;
+    }
+    this.cleanup();
+    this.socket?.resetAndDestroy();
+  }
+
+  /** Runs `unit` through the lab's delay line, or at once when this client has no delay. */
+  #later(unit: () => void, bytes = 0): void {
+    if (!this.#outbound) {
+      const path = toClientDelay(this.deps.lab.settings(this.clientId));
+      if (path.delayMs === 0 && path.jitterMs === 0) {
+        unit();
+        return;
+      }
+      const { lab } = this.deps;
+      const clientId = this.clientId;
+      this.#outbound = new DelayLine(() => toClientDelay(lab.settings(clientId)));
+    }
+    this.#outbound.push(unit, bytes);
+  }
+
+  /** Writes now. `kind` says what the lab may do to it. */
+  #writeNow(chunk: string, kind: WriteKind): void {
+    if (this.ended) return;
+    const { lab } = this.deps;
+    const clientId = this.clientId;
+    if (kind !== 'other' && lab.store.takeDrop(clientId)) {
+      lab.report({ clientId, kind: 'dropped', transport: 'sse' });
+      this.cleanup();
+      this.socket?.resetAndDestroy();
+      return;
+    }
+    if (kind === 'message' && lab.store.takeSseCut(clientId)) {
+      // `id:` and `data:` arrive, the blank line never does: EventSource must not dispatch the event.
+      lab.report({ clientId, kind: 'sse_cut', transport: 'sse' });
+      this.outgoing.write(withoutDispatch(chunk));
+      this.cleanup();
+      this.outgoing.destroy();
+      return;
+    }
+    this.outgoing.write(chunk);
+  }
+}
+
+export function createSseRoutes(deps: TransportDeps): Hono<ServerEnv> {
+  const { hub, connections, heartbeats } = deps;
   const routes = new Hono<ServerEnv>();
   routes.get('/:room/sse', async (c) => {
     const parsed = parseParticipant(c, c.req.header('last-event-id'));
@@ -52,118 +185,32 @@ export function createSseRoutes({
     if (!outgoing)
       return errorResponse(c, 500, 'internal', 'SSE needs the Node server (no raw response here)');
 
-    let ended = false;
-    let stopHeartbeat: (() => void) | null = null;
-    let unsubscribe: (() => void) | null = null;
-    let releasePresence: (() => void) | null = null;
-    const socket = outgoing.socket;
-    const outbound = new DelayLine(() => toClientDelay(lab.settings(clientId)));
-    const cleanup = () => {
-      if (ended) return;
-      ended = true;
-      outbound.close();
-      stopHeartbeat?.();
-      unsubscribe?.();
-      releasePresence?.();
-      registration?.release();
-    };
-    /** Writes now. `kind` says what the lab may do to it: drop or cut a message, drop a resume. */
-    const writeNow = (chunk: string, kind: 'message' | 'resume' | 'other') => {
-      if (ended) return;
-      if (kind !== 'other' && lab.store.takeDrop(clientId)) {
-        lab.report({ clientId, kind: 'dropped', transport: 'sse' });
-        cleanup();
-        socket?.resetAndDestroy();
-        return;
-      }
-      if (kind === 'message' && lab.store.takeSseCut(clientId)) {
-        // `id:` and `data:` arrive, the blank line never does: EventSource must not dispatch the event.
-        lab.report({ clientId, kind: 'sse_cut', transport: 'sse' });
-        outgoing.write(withoutDispatch(chunk));
-        cleanup();
-        outgoing.destroy();
-        return;
-      }
-      outgoing.write(chunk);
-    };
-    const write = (chunk: string, kind: 'message' | 'resume' | 'other' = 'other') => {
-      if (ended) return;
-      // A reader that stopped reading makes this buffer grow; cut it before it costs everyone memory.
-      // Its EventSource reconnects with Last-Event-ID and resumes from the last event it did read.
-      if (outgoing.writableLength + outbound.queuedBytes > config.maxQueueBytes) {
-        cleanup();
-        outgoing.destroy();
-        return;
-      }
-      outbound.push(() => writeNow(chunk, kind), chunk.length);
-    };
-    /** The end follows the events still on the way, as a FIN would. */
-    const end = () => {
-      outbound.push(() => {
-        cleanup();
-        outgoing.end();
-      });
-    };
-    const registration = connections.register({
-      clientId,
-      transport: 'sse',
-      ...(socket ? { socket } : {}),
-      close: () => {
-        // `retry:` tells EventSource how soon to come back (to the restarted server) before the stream ends.
-        write(`retry: ${config.sseRetryMs}\n: server shutting down\n\n`);
-        end();
-      },
-      kill: (mode) => {
-        if (mode === 'clean') {
-          end();
-          return;
-        }
-        cleanup();
-        socket?.resetAndDestroy();
-      },
-    });
-    if (!registration) {
+    const stream = new SseStream(clientId, outgoing, deps);
+    stream.registration = connections.register(stream);
+    if (!stream.registration) {
       return connections.isClosing
         ? errorResponse(c, 503, 'shutting_down', 'the server is shutting down; retry shortly')
         : errorResponse(c, 429, 'too_many_connections', `client ${clientId} has too many open connections`);
     }
-    outgoing.once('close', cleanup);
+    outgoing.once('close', () => stream.cleanup());
 
-    let headersWritten = false;
     try {
-      unsubscribe = await hub.follow(room, name, since, {
-        resume: (outcome, baseCursor) => {
-          outgoing.writeHead(200, {
-            'content-type': 'text/event-stream; charset=utf-8',
-            'cache-control': 'no-cache, no-transform',
-            connection: 'keep-alive',
-            // Reverse proxies (nginx) buffer responses unless told not to; a buffered stream is not a stream.
-            'x-accel-buffering': 'no',
-          });
-          headersWritten = true;
-          write(`retry: ${config.sseRetryMs}\n\n`);
-          write(formatSseResume(outcome, baseCursor, config.sseHeartbeatMs), 'resume');
-        },
-        message: (message) => write(formatSseMessage(message), 'message'),
-      });
+      stream.unsubscribe = await hub.follow(room, name, since, stream);
     } catch (error) {
-      cleanup();
-      if (headersWritten) {
+      stream.cleanup();
+      if (stream.headersWritten) {
         outgoing.destroy();
         return RESPONSE_ALREADY_SENT;
       }
       return cursorErrorResponse(c, error);
     }
-    if (ended) {
+    if (stream.ended) {
       // The client left while history was read.
-      unsubscribe();
+      stream.unsubscribe();
       return RESPONSE_ALREADY_SENT;
     }
-    releasePresence = hub.presence.hold(room, name);
-    stopHeartbeat = heartbeats.sse.add(() => {
-      // The lab's stopHeartbeats: silence, so an idle timeout on the path can cut the stream.
-      if (!lab.settings(clientId).stopHeartbeats) write(': heartbeat\n\n');
-    });
+    stream.releasePresence = hub.presence.hold(room, name);
+    stream.stopHeartbeat = heartbeats.sse.add(() => stream.heartbeat());
     return RESPONSE_ALREADY_SENT;
   });
   return routes;
