@@ -41,9 +41,28 @@ function only(rows: readonly WireRow[], pick: (row: WireRow) => boolean, what: s
   return found[0] as WireRow;
 }
 
-/** The row just before `row` on the same transport: on a WebSocket, the last unit the old socket carried. */
-function before(rows: readonly WireRow[], row: WireRow): WireRow | undefined {
-  return rows.filter((other) => other.transport === row.transport && other.eventSeq < row.eventSeq).at(-1);
+/**
+ * The last unit from the server carrying `seq`. (Not "the row before the cut": the capture may record a
+ * TCP close a little after the page has already reconnected, so eventSeq order is not the old socket's.)
+ */
+function lastCarrier(rows: readonly WireRow[], seq: string): WireRow | undefined {
+  return rows.filter((row) => row.dir === 'out' && row.seqs.includes(seq)).at(-1);
+}
+
+/**
+ * Reads the Events table until it shows the lab panel's answer to its opening GET, and returns the newest
+ * eventSeq: the next /api/lab answer after it is the change the test makes next.
+ */
+async function labAnswered(page: Page): Promise<number> {
+  await openLab(page);
+  let rows: WireRow[] = [];
+  await expect
+    .poll(async () => {
+      rows = await wireRows(page);
+      return rows.some((row) => row.unit === 'http-response' && row.path === '/api/lab');
+    })
+    .toBe(true);
+  return Math.max(...rows.map((row) => row.eventSeq));
 }
 
 test('proxy idle timeout with heartbeats stopped: the WebSocket is cut without a close frame, 1006, and comes back', async ({
@@ -75,8 +94,8 @@ test('proxy idle timeout with heartbeats stopped: the WebSocket is cut without a
   const rows = await wireRows(page);
   const cut = only(rows, (row) => row.unit === 'tcp-close' && row.transport === 'websocket', 'the cut');
   expect(cut.detail).toContain('no Close frame: browser sees 1006');
-  const last = before(rows, cut);
-  expect(last?.seqs).toContain(seq);
+  const last = lastCarrier(rows, seq);
+  expect(last, 'the last frame before the silence').toBeDefined();
   expect(cut.timeMs - (last?.timeMs ?? 0)).toBeGreaterThanOrEqual(IDLE_TIMEOUT_MS - IDLE_TICK_MS);
   const reconnect = rows.find(
     (row) => row.unit === 'ws-handshake' && row.dir === 'in' && row.eventSeq > cut.eventSeq,
@@ -147,8 +166,8 @@ test('proxy idle timeout on SSE: the stream is cut and EventSource resumes with 
 
   const rows = await wireRows(page);
   const cut = only(rows, (row) => row.unit === 'tcp-close' && row.transport === 'sse', 'the cut');
-  const last = before(rows, cut);
-  expect(last?.seqs).toContain(seq);
+  const last = lastCarrier(rows, seq);
+  expect(last?.unit).toBe('sse-event');
   expect(cut.timeMs - (last?.timeMs ?? 0)).toBeGreaterThanOrEqual(IDLE_TIMEOUT_MS - IDLE_TICK_MS);
   // EventSource's own reconnect names the last event it got: nothing was lost, so that is this message.
   const reconnect = rows.find(
@@ -277,6 +296,7 @@ test('ignored pongs: the browser answers every ping, yet the server terminates t
   joinAs,
 }) => {
   const page = await joinAs('pia', uniqueRoom('lab-pongs'), 'websocket');
+  const panelReadAt = await labAnswered(page);
   await labCheck(page, 'Ignore pongs');
   await expect(dropLine(page)).toHaveText(/^Dropped once; last: closed with 1006 /);
   await labResetAll(page);
@@ -288,12 +308,12 @@ test('ignored pongs: the browser answers every ping, yet the server terminates t
   const cut = rows.find((row) => row.unit === 'tcp-close' && row.transport === 'websocket');
   expect(cut?.detail).toContain('no Close frame: browser sees 1006');
   const cutSeq = cut?.eventSeq ?? 0;
-  const set = rows
-    .filter((row) => row.unit === 'http-response' && row.path === '/api/lab' && row.eventSeq < cutSeq)
-    .at(-1);
+  const set = rows.find(
+    (row) => row.unit === 'http-response' && row.path === '/api/lab' && row.eventSeq > panelReadAt,
+  );
   expect(set, 'the lab change').toBeDefined();
   const setSeq = set?.eventSeq ?? 0;
-  expect((cut?.timeMs ?? 0) - (set?.timeMs ?? 0)).toBeLessThan(2 * PING_INTERVAL_MS + 500);
+  expect((cut?.timeMs ?? 0) - (set?.timeMs ?? 0)).toBeLessThan(2 * PING_INTERVAL_MS + 1000);
   const between = rows.filter((row) => row.eventSeq > setSeq && row.eventSeq < cutSeq);
   const pongs = between.filter(
     (row) => row.unit === 'ws-frame' && row.dir === 'in' && /^pong/.test(row.detail),
