@@ -3,45 +3,18 @@
  * spec checks what the brief promises the learner will see: close codes on the wire and in the status
  * line, the SSE reconnect's Last-Event-ID, compressed and fragmented frames joined back into the message.
  */
-import type { Page } from '@playwright/test';
 import { expect, expectConnected, line, say, seqsIn, test, uniqueRoom } from './chat-page.ts';
-import { diagramArrows, dropLine, eventsTable, inspector, labCheck, labNumber, openLab } from './lab-page.ts';
-
-async function seqOf(page: Page, text: string): Promise<string> {
-  await expect(line(page, text)).toBeVisible();
-  const seq = await line(page, text).getAttribute('data-seq');
-  expect(seq).toMatch(/^[0-9]+$/);
-  return seq ?? '';
-}
-
-/**
- * Selects, among the server → browser frames that carried `seq` (its ack carries it too), the one whose
- * joined message is the chat message itself, and returns that message's title and JSON as shown.
- */
-async function inspectMessageFrame(page: Page, seq: string): Promise<{ title: string; json: unknown }> {
-  await page.getByRole('tab', { name: 'Events' }).click();
-  const rows = eventsTable(page).locator(
-    `tbody tr[data-unit="ws-frame"][data-dir="out"][data-seqs~="${seq}"]`,
-  );
-  await expect(rows.first()).toBeAttached();
-  const message = inspector(page).getByRole('region', { name: 'The message' });
-  const eventSeqs = await rows.evaluateAll((elements) =>
-    elements.map((e) => e.getAttribute('data-event-seq')),
-  );
-  for (const eventSeq of eventSeqs) {
-    await eventsTable(page).locator(`tbody tr[data-event-seq="${eventSeq}"]`).click();
-    await expect(inspector(page).locator('.frame-inspector')).toHaveAttribute(
-      'data-event-seq',
-      eventSeq ?? '',
-    );
-    // A fragment before the last shows a "Fragment" section instead: only the last joins the message.
-    if ((await message.count()) === 0) continue;
-    const json: unknown = JSON.parse((await message.locator('.ws-message-text').last().textContent()) ?? '');
-    if (typeof json === 'object' && json !== null && 'type' in json && json.type === 'message')
-      return { title: (await message.locator('h4').textContent()) ?? '', json };
-  }
-  throw new Error(`no frame carrying message ${seq} shows the message`);
-}
+import {
+  diagramArrows,
+  dropLine,
+  eventsTable,
+  inspectMessageFrame,
+  inspector,
+  labCheck,
+  labNumber,
+  openLab,
+  seqOf,
+} from './lab-page.ts';
 
 test('kill clean with 1012, then reset: the close frame, 1006, and the page reconnecting each time', async ({
   joinAs,

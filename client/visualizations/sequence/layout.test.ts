@@ -65,6 +65,31 @@ describe('structureOf', () => {
     ]);
   });
 
+  it('ends the reconnect gap at the request when the reconnect reuses a pooled keep-alive socket', () => {
+    const [open, request, response, , , , close] = sseTrace;
+    if (!open || !request || !response || !close) throw new Error('fixture changed');
+    // Socket 9 was opened by another request of this tab (a lab call), so no TCP open names SSE.
+    const events: WireEvent[] = [
+      open,
+      request,
+      response,
+      { ...open, eventSeq: 4, connId: 9, transport: 'other', atMs: 500 },
+      close,
+      { ...request, eventSeq: 6, connId: 9, atMs: 3100 },
+      { ...response, eventSeq: 7, connId: 9, atMs: 3102 },
+      { ...close, eventSeq: 8, connId: 9, atMs: 5000 },
+    ];
+    const structure = structureOf(events);
+    expect(structure.gaps.map((gap) => [gap.transport, gap.close.eventSeq, gap.open.eventSeq])).toEqual([
+      ['sse', close.eventSeq, 6],
+    ]);
+    // Once it carried the stream, the pooled socket's close is an SSE close too.
+    expect(structure.channels.map((channel) => [channel.start.eventSeq, channel.end?.eventSeq])).toEqual([
+      [response.eventSeq, close.eventSeq],
+      [7, 8],
+    ]);
+  });
+
   it('does not call a close a gap while another connection of that transport is open', () => {
     const [open, close] = [sseTrace[0], sseTrace[6]];
     if (!open || !close) throw new Error('fixture changed');

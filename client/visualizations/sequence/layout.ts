@@ -171,19 +171,20 @@ export function structureOf(events: readonly WireEvent[]): Structure {
   const openConns = new Map<number, WireTransport>();
   const pendingGaps = new Map<WireTransport, WireEvent>();
   const structure: Structure = { reused, holds: [], channels: [], gaps: [] };
+  const endGap = (open: WireEvent) => {
+    const close = pendingGaps.get(open.transport);
+    if (!close) return;
+    structure.gaps.push({ transport: open.transport, close, open });
+    pendingGaps.delete(open.transport);
+  };
 
   for (const event of events) {
     const conn = event.connId;
     switch (event.unit) {
-      case 'tcp-open': {
+      case 'tcp-open':
         openConns.set(conn, event.transport);
-        const close = pendingGaps.get(event.transport);
-        if (close) {
-          structure.gaps.push({ transport: event.transport, close, open: event });
-          pendingGaps.delete(event.transport);
-        }
+        endGap(event);
         break;
-      }
       case 'tcp-close': {
         const transport = openConns.get(conn) ?? event.transport;
         openConns.delete(conn);
@@ -206,6 +207,10 @@ export function structureOf(events: readonly WireEvent[]): Structure {
       case 'http-request':
       case 'ws-handshake': {
         if (event.dir === 'in') {
+          // A keep-alive socket belongs to the transport of its latest request: a reconnect often comes
+          // on a pooled socket another request opened, so its request, not a TCP open, ends the gap.
+          openConns.set(conn, event.transport);
+          endGap(event);
           const count = exchangesPerConn.get(conn) ?? 0;
           if (count > 0) reused.add(event.eventSeq);
           exchangesPerConn.set(conn, count + 1);
