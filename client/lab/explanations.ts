@@ -51,7 +51,7 @@ export const SETTING_TEXTS: Readonly<Record<LabSettingKey, SettingText>> = {
     explain:
       'The next N responses, events or frames meant for this tab are lost after the server stored the message, and the connection is reset.',
     watch:
-      'The page reconnects from its cursor and the lost message comes in the replay: SSE sends Last-Event-ID, a long poll re-arms with since=, and nothing is duplicated.',
+      'The page reconnects from its cursor and the lost message comes in the replay: SSE sends Last-Event-ID, a long poll re-arms with since=, and nothing is duplicated. A poll reset on a reused connection before any byte of its answer is retried by the browser itself, unseen by the page: the diagram shows it closed unanswered, then the same request again.',
   },
   stopHeartbeats: {
     label: 'Stop heartbeats',
