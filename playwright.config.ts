@@ -31,8 +31,9 @@ export default defineConfig({
     trace: 'retain-on-failure',
   },
   webServer: {
-    // Serves the page from dist/client: `npm run test:e2e` builds it first.
-    command: 'node --import tsx server/main.ts',
+    // The compiled server, as `npm start` runs it, serving the page from dist/client: `npm run test:e2e`
+    // builds both first.
+    command: 'node dist/server/server/main.js',
     url: `${baseURL}/api/health`,
     // A short WebSocket heartbeat, so the diagram spec sees a ping and its pong within a test.
     env: { PORT: String(PORT), HOST: '127.0.0.1', WS_PING_INTERVAL_MS: '2000' },

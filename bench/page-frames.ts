@@ -1,5 +1,5 @@
 /**
- * `npm run bench:page [-- --quick]`: does the page keep its frame rate while ~300 wire events a second
+ * `npm run bench:page [-- --quick] [--profile] [--screenshot=FILE]`: does the page keep its frame rate while ~300 wire events a second
  * stream in? It builds the client in profiling mode (react-dom's profiling build, so <Profiler onRender>
  * counts commits into window.__wirelabCommits), serves it with the real server, joins a page over
  * WebSocket, and measures the same page idle and then while a `ws` client in the same room publishes
@@ -28,6 +28,10 @@ import {
 const QUICK = process.argv.includes('--quick');
 /** Also record a CPU profile of the page (CDP Profiler) during the loaded window and print its hot spots. */
 const PROFILE = process.argv.includes('--profile');
+/** `--screenshot=FILE`: a PNG of the page at the end of the loaded window, while the load still runs. */
+const SCREENSHOT_PATH = process.argv
+  .find((arg) => arg.startsWith('--screenshot='))
+  ?.slice('--screenshot='.length);
 /** Rows of each hot-spot list. */
 const PROFILE_TOP = 25;
 /** Length of each measured window (idle, then loaded). */
@@ -434,6 +438,7 @@ async function main(): Promise<void> {
     const profiler = PROFILE ? await startProfiler(page) : null;
     const loaded = await measure(page, WINDOW_MS);
     const hotSpots = await profiler?.stop();
+    if (SCREENSHOT_PATH) await page.screenshot({ path: SCREENSHOT_PATH });
     const after = publisher.counts();
     // Node's clock: a busy page starts and returns the measuring script late, so the page's window is shorter.
     const publishSeconds = (performance.now() - beforeMs) / 1000;

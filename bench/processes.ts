@@ -20,8 +20,9 @@ const SCRIPTS: Record<ServerKind, string> = {
 };
 
 /**
- * How the child runs TypeScript: `tsx`, as `npm start` does, or `plain` (esbuild without keepNames, see
- * plain-ts/hooks.mjs), a diagnostic that shows what tsx's `__name` wrappers cost per closure.
+ * How the child runs TypeScript: `plain` (esbuild without keepNames, see plain-ts/hooks.mjs), which costs
+ * what the tsc build `npm start` runs costs, or `tsx`, as `npm run dev` does, whose `__name` wrappers
+ * cost memory per closure.
  */
 export type TypeScriptLoader = 'tsx' | 'plain';
 
@@ -104,7 +105,8 @@ export class ServerChild {
   static async start(
     kind: ServerKind,
     options?: OursOptions,
-    loader: TypeScriptLoader = 'tsx',
+    // References and ours alike run as compiled code does, so no side pays for tsx's wrappers.
+    loader: TypeScriptLoader = 'plain',
   ): Promise<ServerChild> {
     const child = new ServerChild(kind, options, loader);
     try {

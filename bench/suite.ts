@@ -71,6 +71,7 @@ export interface Group {
 const BARE_WS: Subject = { label: 'bare ws', kind: 'ref-ws' };
 const RAW_SSE: Subject = { label: 'raw SSE', kind: 'ref-sse' };
 const RAW_LONG_POLL: Subject = { label: 'raw long poll', kind: 'ref-lp' };
+/** Run with the plain loader (processes.ts), as the tsc build `npm start` runs: what users run. */
 const OURS: Subject = { label: 'ours', kind: 'ours' };
 const KIB = 1 / 1024;
 
@@ -211,7 +212,11 @@ export function suite(params: SuiteParams): Group[] {
         { id: 'ours-ws', subject: OURS, measure: idle('websocket') },
         { id: 'ref-sse', subject: RAW_SSE, measure: idle('sse') },
         { id: 'ours-sse', subject: OURS, measure: idle('sse') },
-        { id: 'ours-lp', subject: { label: 'ours, long poll', kind: 'ours' }, measure: idle('long-poll') },
+        {
+          id: 'ours-lp',
+          subject: { label: 'ours, long poll', kind: 'ours' },
+          measure: idle('long-poll'),
+        },
         { id: 'ref-lp', subject: RAW_LONG_POLL, measure: idle('long-poll') },
         {
           id: 'hono-ws',
@@ -219,13 +224,13 @@ export function suite(params: SuiteParams): Group[] {
           measure: idle('websocket'),
         },
         {
-          id: 'plain-ws',
-          subject: { label: 'ours, no keepNames', kind: 'ours', loader: 'plain' },
+          id: 'tsx-ws',
+          subject: { label: 'ours under tsx (npm run dev)', kind: 'ours', loader: 'tsx' },
           measure: idle('websocket'),
         },
         {
-          id: 'plain-sse',
-          subject: { label: 'ours, no keepNames', kind: 'ours', loader: 'plain' },
+          id: 'tsx-sse',
+          subject: { label: 'ours under tsx (npm run dev)', kind: 'ours', loader: 'tsx' },
           measure: idle('sse'),
         },
       ],
@@ -248,8 +253,8 @@ export function suite(params: SuiteParams): Group[] {
             row('3d. Held long poll vs raw long poll', null, 'ref-lp', 'ours-lp'),
             row('3e. Floor: bare Hono ws adapter vs bare ws', null, 'ref-ws', 'hono-ws'),
             row('3f. WS idle connection vs bare Hono ws', null, 'hono-ws', 'ours-ws'),
-            row('3g. WS idle, ours without tsx keepNames vs bare ws', null, 'ref-ws', 'plain-ws'),
-            row('3h. SSE idle, ours without tsx keepNames vs raw SSE', null, 'ref-sse', 'plain-sse'),
+            row('3g. WS idle, ours under tsx (keepNames) vs bare ws', null, 'ref-ws', 'tsx-ws'),
+            row('3h. SSE idle, ours under tsx (keepNames) vs raw SSE', null, 'ref-sse', 'tsx-sse'),
           ];
         }),
       ],

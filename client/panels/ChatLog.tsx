@@ -1,9 +1,17 @@
-import { memo, useEffect, useMemo, useRef } from 'react';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import type { ChatMessage } from '../../protocol/messages.ts';
 import { eventBySeq, sourceEvents, useWirelab, type WirelabState } from '../store/index.ts';
 
 /** Within this many pixels of the bottom, new messages keep the log scrolled down. */
 const STICK_TO_BOTTOM_PX = 48;
+/** A scroll this soon after the learner's wheel, touch, key or pointer is theirs. */
+const GESTURE_SCROLL_MS = 1_000;
+/**
+ * Rows in the DOM while the log follows the newest message; "Show earlier" adds this many more. The store
+ * keeps up to 500, but at hundreds of messages a second, laying out and trimming 500 rows every frame cost
+ * more than the whole frame budget, and only a dozen fit on screen.
+ */
+export const CHAT_DOM_ROWS = 100;
 
 const timeFormat = new Intl.DateTimeFormat(undefined, {
   hour: '2-digit',
@@ -100,6 +108,8 @@ const MessageRow = memo(function MessageRow({ message, me, isHighlighted, isCarr
   );
 });
 
+const keyOf = (message: ChatMessage) => `${message.epoch}:${message.seq}`;
+
 export function ChatLog() {
   const messages = useWirelab((state) => state.messages);
   const me = useWirelab((state) => state.name);
@@ -108,17 +118,36 @@ export function ChatLog() {
   const carried = useMemo(() => new Set(carriedText.split(' ').filter(Boolean).map(Number)), [carriedText]);
   const scroller = useRef<HTMLDivElement>(null);
   const stuck = useRef(true);
+  /** When the learner last wheeled, touched, pressed a key or a pointer in the log: only they read back. */
+  const gestureAtMs = useRef(Number.NEGATIVE_INFINITY);
+  const noteGesture = () => {
+    gestureAtMs.current = performance.now();
+  };
+  /**
+   * The first row shown while the learner reads back or asked for earlier rows; null while following the
+   * newest, when the log shows the last CHAT_DOM_ROWS. Pinned, rows never vanish above the reader.
+   */
+  const [firstKey, setFirstKey] = useState<string | null>(null);
+  const pinnedAt = firstKey === null ? -1 : messages.findIndex((message) => keyOf(message) === firstKey);
+  const start =
+    pinnedAt >= 0 ? pinnedAt : firstKey === null ? Math.max(0, messages.length - CHAT_DOM_ROWS) : 0;
+  const shown = useMemo(() => messages.slice(start), [messages, start]);
 
   useEffect(() => {
     const element = scroller.current;
-    if (!element || !stuck.current || messages.length === 0) return;
+    if (!element || !stuck.current || shown.length === 0) return;
     // Reading scrollHeight forces a layout; in the next frame, the browser lays out once anyway, instead
     // of once in the middle of React's commit and again before paint (the costliest line under load).
     const frame = requestAnimationFrame(() => {
       element.scrollTop = element.scrollHeight;
     });
     return () => cancelAnimationFrame(frame);
-  }, [messages]);
+  }, [shown]);
+
+  const showEarlier = () => {
+    const earlier = messages[Math.max(0, start - CHAT_DOM_ROWS)];
+    if (earlier) setFirstKey(keyOf(earlier));
+  };
 
   return (
     <div
@@ -128,25 +157,48 @@ export function ChatLog() {
       aria-label="Chat messages"
       // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard
       tabIndex={0}
+      // While following, rows trimmed at the top must not move scrollTop: the browser's scroll anchoring
+      // would, and that scroll event (with new rows already below) would read as the learner scrolling up.
+      style={{ overflowAnchor: firstKey === null ? 'none' : 'auto' }}
+      onWheel={noteGesture}
+      onTouchMove={noteGesture}
+      onKeyDown={noteGesture}
+      onPointerDown={noteGesture}
       onScroll={(event) => {
         const element = event.currentTarget;
-        stuck.current = element.scrollHeight - element.scrollTop - element.clientHeight < STICK_TO_BOTTOM_PX;
+        // Scroll events also come from rows added and trimmed under a busy page, a frame after the log
+        // scrolled itself: only a scroll right after a gesture of the learner's leaves the bottom.
+        const atBottom = element.scrollHeight - element.scrollTop - element.clientHeight < STICK_TO_BOTTOM_PX;
+        const isStuck = atBottom || performance.now() - gestureAtMs.current > GESTURE_SCROLL_MS;
+        if (isStuck === stuck.current) return;
+        stuck.current = isStuck;
+        const first = shown[0];
+        // Back at the bottom: follow the newest again. Reading back: keep the rows that are there.
+        if (isStuck) setFirstKey(null);
+        else if (firstKey === null && first) setFirstKey(keyOf(first));
       }}
     >
       {messages.length === 0 ? (
         <p className="empty">No messages yet.</p>
       ) : (
-        <ol>
-          {messages.map((message) => (
-            <MessageRow
-              key={`${message.epoch}:${message.seq}`}
-              message={message}
-              me={me}
-              isHighlighted={message.seq === highlighted}
-              isCarried={carried.has(message.seq)}
-            />
-          ))}
-        </ol>
+        <>
+          {start > 0 && (
+            <button type="button" className="show-earlier link-button" onClick={showEarlier}>
+              {`Show earlier messages (${start} not shown)`}
+            </button>
+          )}
+          <ol>
+            {shown.map((message) => (
+              <MessageRow
+                key={keyOf(message)}
+                message={message}
+                me={me}
+                isHighlighted={message.seq === highlighted}
+                isCarried={carried.has(message.seq)}
+              />
+            ))}
+          </ol>
+        </>
       )}
     </div>
   );

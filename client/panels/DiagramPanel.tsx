@@ -7,7 +7,7 @@ import { scaleLinear } from 'd3-scale';
 import { select } from 'd3-selection';
 import { type D3ZoomEvent, zoom, zoomIdentity } from 'd3-zoom';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { selectVisibleEvents, sourceMessages, useWirelab } from '../store/index.ts';
+import { indexAtOrAfter, selectVisibleEvents, sourceMessages, useWirelab } from '../store/index.ts';
 import { layoutSequence, MARGIN } from '../visualizations/sequence/layout.ts';
 import { SequenceDiagram } from '../visualizations/sequence/SequenceDiagram.tsx';
 import {
@@ -18,6 +18,7 @@ import {
   zoomWindow,
 } from '../visualizations/sequence/time-window.ts';
 import { usePresenterTheme } from './presenter-theme.ts';
+import { useThrottledValue } from './throttled-value.ts';
 import '../visualizations/sequence/sequence.css';
 
 /** Diagram height by theme: the presenter theme has larger type, so rows need more room. */
@@ -26,6 +27,17 @@ const ROW_MIN_PX = { normal: 18, presenter: 26 } as const;
 const MIN_DIAGRAM_WIDTH_PX = 360;
 /** How long a new arrow takes to draw in at 1×; slow motion divides by the speed. */
 const BASE_ENTER_MS = 320;
+/**
+ * More new units than this in one render and none of them animates: at hundreds a second nobody follows
+ * one arrow drawing in, and an SVG transform animation restyles its element on every frame it runs.
+ */
+const MAX_ANIMATED_UNITS_PER_RENDER = 3;
+/**
+ * While live, the diagram takes new events at most this often. Under hundreds of units a second its rows
+ * are a dense band that nobody reads at 60 updates a second, and each update re-lays out and repaints it;
+ * at a few units a second every one still shows at once. Paused, stepping and scrubbing are never held.
+ */
+const LIVE_UPDATE_MIN_MS = 100;
 /** One press of Zoom in / Zoom out. */
 const ZOOM_STEP = 1.6;
 /** One press of Earlier / Later moves the window by this share of its span. */
@@ -51,8 +63,10 @@ function formatWindow(window: TimeWindow, originMs: number): string {
 }
 
 export function DiagramPanel() {
-  const events = useWirelab(selectVisibleEvents);
-  const messages = useWirelab(sourceMessages);
+  const isLive = useWirelab((state) => state.isLive);
+  const events = useThrottledValue(useWirelab(selectVisibleEvents), LIVE_UPDATE_MIN_MS, !isLive);
+  // Held with the events: the layout takes both, and chat messages stream in as fast.
+  const messages = useThrottledValue(useWirelab(sourceMessages), LIVE_UPDATE_MIN_MS, !isLive);
   const me = useWirelab((state) => state.name);
   const wireStartMs = useWirelab((state) => state.wireStartMs);
   const importedTrace = useWirelab((state) => state.importedTrace);
@@ -93,7 +107,10 @@ export function DiagramPanel() {
   // Units newer than what the last render showed animate in; nothing animates on the first render.
   const shownUpTo = useRef<number | null>(null);
   const newestSeq = events.at(-1)?.eventSeq ?? 0;
-  const animateAfterSeq = shownUpTo.current ?? Number.POSITIVE_INFINITY;
+  const shownSeq = shownUpTo.current;
+  const newCount = shownSeq === null ? 0 : events.length - indexAtOrAfter(events, shownSeq + 1);
+  const animateAfterSeq =
+    shownSeq === null || newCount > MAX_ANIMATED_UNITS_PER_RENDER ? Number.POSITIVE_INFINITY : shownSeq;
   useEffect(() => {
     shownUpTo.current = newestSeq;
   }, [newestSeq]);
@@ -164,10 +181,12 @@ export function DiagramPanel() {
         >
           Follow live
         </button>
-        <p className="hint diagram-window" aria-live="polite">
-          {window
-            ? `${fixedWindow === null ? 'Following live' : 'Fixed window'} · ${formatWindow(window, originMs)}`
-            : ''}
+        {/* Only the mode is announced: the window's times change with every update while live. */}
+        <p className="hint diagram-window">
+          <span aria-live="polite">
+            {window ? (fixedWindow === null ? 'Following live' : 'Fixed window') : ''}
+          </span>
+          {window ? ` · ${formatWindow(window, originMs)}` : ''}
         </p>
       </div>
       <div ref={setContainer} className="diagram-scroller">

@@ -1,26 +1,54 @@
 /**
  * High-rate data reaches the store once per animation frame, never once per message (STYLE.md habit 11).
  * A hidden tab gets no animation frames, so a timer flushes it too: whichever comes first wins.
+ *
+ * Every slice shares one frame: all callbacks due run in the same animation-frame callback, so their
+ * store updates land in one React commit. Separate requestAnimationFrame callbacks each end with a
+ * microtask checkpoint, where React commits what the previous one set: two slices flushing in two
+ * callbacks meant two commits a frame under load.
  */
 
 /** A hidden tab's flush interval (browsers throttle timers there to about 1 s anyway). */
 export const HIDDEN_TAB_FLUSH_MS = 250;
 
-/** Calls `callback` at the next animation frame, or after HIDDEN_TAB_FLUSH_MS; returns the cancel. */
-export function scheduleFrame(callback: () => void): () => void {
-  let done = false;
-  const run = () => {
-    if (done) return;
-    done = true;
-    cancel();
-    callback();
-  };
-  const timer = setTimeout(run, HIDDEN_TAB_FLUSH_MS);
-  const frame = typeof requestAnimationFrame === 'function' ? requestAnimationFrame(run) : null;
-  const cancel = () => {
-    done = true;
+let due: Array<() => void> = [];
+let cancelScheduled: (() => void) | null = null;
+
+function runDue(): void {
+  cancelScheduled?.();
+  cancelScheduled = null;
+  const callbacks = due;
+  due = [];
+  // Callbacks scheduled while these run wait for the next frame.
+  for (const callback of callbacks) callback();
+}
+
+function scheduleRun(): () => void {
+  const timer = setTimeout(runDue, HIDDEN_TAB_FLUSH_MS);
+  const frame = typeof requestAnimationFrame === 'function' ? requestAnimationFrame(runDue) : null;
+  return () => {
     clearTimeout(timer);
     if (frame !== null) cancelAnimationFrame(frame);
   };
-  return cancel;
+}
+
+/** Calls `callback` at the next animation frame, or after HIDDEN_TAB_FLUSH_MS; returns the cancel. */
+export function scheduleFrame(callback: () => void): () => void {
+  let done = false;
+  const entry = () => {
+    if (done) return;
+    done = true;
+    callback();
+  };
+  due.push(entry);
+  cancelScheduled ??= scheduleRun();
+  return () => {
+    if (done) return;
+    done = true;
+    due = due.filter((other) => other !== entry);
+    if (due.length === 0) {
+      cancelScheduled?.();
+      cancelScheduled = null;
+    }
+  };
 }

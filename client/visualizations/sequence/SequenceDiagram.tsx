@@ -270,35 +270,56 @@ function GapView({ gap }: { gap: Gap }) {
   );
 }
 
-function RelayView({ relay, showLabel }: { relay: Relay; showLabel: boolean }) {
-  const text = `${relay.label}, committed at the server (its bytes are in ${relay.from}'s own capture)`;
+/**
+ * Rows are drawn at y = 0 inside a group translated to their row: when the window slides or a crowded
+ * diagram re-spreads its rows, a row that moved changes one attribute, and React skips its contents.
+ */
+const rowTransform = (y: number) => `translate(0 ${y})`;
+
+function sameRelay(a: Relay, b: Relay): boolean {
   return (
-    <g className="seq-relay" data-relay-seq={relay.seq}>
-      <title>{text}</title>
-      <line
-        x1={relay.x1}
-        y1={relay.y}
-        x2={relay.x2 + 6}
-        y2={relay.y}
-        stroke={DIAGRAM_COLORS.muted}
-        strokeWidth="1"
-        strokeDasharray="1 3"
-        markerEnd="url(#seq-head-relay)"
-      />
-      {showLabel && (
-        <text
-          x={(relay.x1 + relay.x2) / 2}
-          y={relay.y - 4}
-          textAnchor="middle"
-          fontSize="10"
-          fill={DIAGRAM_COLORS.muted}
-        >
-          {relay.label}
-        </text>
-      )}
-    </g>
+    a === b ||
+    (a.key === b.key &&
+      a.y === b.y &&
+      a.x1 === b.x1 &&
+      a.x2 === b.x2 &&
+      a.label === b.label &&
+      a.from === b.from)
   );
 }
+
+const RelayView = memo(
+  function RelayView({ relay, showLabel }: { relay: Relay; showLabel: boolean }) {
+    const text = `${relay.label}, committed at the server (its bytes are in ${relay.from}'s own capture)`;
+    return (
+      <g className="seq-relay" data-relay-seq={relay.seq} transform={rowTransform(relay.y)}>
+        <title>{text}</title>
+        <line
+          x1={relay.x1}
+          y1={0}
+          x2={relay.x2 + 6}
+          y2={0}
+          stroke={DIAGRAM_COLORS.muted}
+          strokeWidth="1"
+          strokeDasharray="1 3"
+          markerEnd="url(#seq-head-relay)"
+        />
+        {showLabel && (
+          <text
+            x={(relay.x1 + relay.x2) / 2}
+            y={-4}
+            textAnchor="middle"
+            fontSize="10"
+            fill={DIAGRAM_COLORS.muted}
+          >
+            {relay.label}
+          </text>
+        )}
+      </g>
+    );
+  },
+  (before, after) => before.showLabel === after.showLabel && sameRelay(before.relay, after.relay),
+);
 
 interface ArrowViewProps {
   arrow: Arrow;
@@ -319,10 +340,17 @@ function moveFocus(event: KeyboardEvent<SVGGElement>) {
   return true;
 }
 
-const ArrowView = memo(
-  function ArrowView({ arrow, isSelected, isHighlighted, showLabel, isNew, onSelect }: ArrowViewProps) {
-    // Decided once, at mount: a unit animates in when it is new on the wire, never again on re-render.
-    const [isEntering] = useState(isNew);
+interface ArrowBodyProps {
+  arrow: Arrow;
+  isSelected: boolean;
+  isHighlighted: boolean;
+  showLabel: boolean;
+  isEntering: boolean;
+}
+
+/** What an arrow draws, at y = 0: its row's group places it. */
+const ArrowBody = memo(
+  function ArrowBody({ arrow, isSelected, isHighlighted, showLabel, isEntering }: ArrowBodyProps) {
     const stroke = STROKES[arrow.style];
     const color = colorOf(arrow);
     const midX = (arrow.x1 + arrow.x2) / 2;
@@ -330,6 +358,91 @@ const ArrowView = memo(
     const markX = arrow.x1 + (arrow.x2 - arrow.x1) * 0.12;
     const left = Math.min(arrow.x1, arrow.x2);
     const width = Math.abs(arrow.x2 - arrow.x1);
+    return (
+      <>
+        <title>{`${arrow.ariaLabel}, at ${arrow.timeLabel}`}</title>
+        {isSelected && (
+          <rect
+            className="seq-selection"
+            x={left - 6}
+            y={-16}
+            width={width + 12}
+            height={22}
+            rx="4"
+            fill="none"
+            stroke={DIAGRAM_COLORS.ink}
+            strokeWidth="1.5"
+            strokeDasharray="4 2"
+          />
+        )}
+        <line
+          className="seq-hit"
+          x1={arrow.x1}
+          y1={0}
+          x2={arrow.x2}
+          y2={0}
+          stroke="transparent"
+          strokeWidth="12"
+        />
+        <line
+          className="seq-line"
+          x1={arrow.x1}
+          y1={0}
+          x2={arrow.x2}
+          y2={0}
+          stroke={color}
+          strokeWidth={isHighlighted ? stroke.width + 2 : stroke.width}
+          strokeDasharray={stroke.dash}
+          markerStart={
+            arrow.style === 'tcp'
+              ? arrow.unit === 'tcp-close'
+                ? 'url(#seq-cross)'
+                : 'url(#seq-dot)'
+              : undefined
+          }
+          markerEnd={headOf(arrow)}
+          style={isEntering ? { transformOrigin: `${arrow.x1}px 0px` } : undefined}
+        />
+        {isHighlighted && (
+          <path
+            className="seq-highlight-mark"
+            d={`M${markX},-6 l6,6 l-6,6 l-6,-6 z`}
+            fill={DIAGRAM_COLORS.highlight}
+            stroke={DIAGRAM_COLORS.ink}
+            strokeWidth="1"
+          />
+        )}
+        {showLabel && (
+          <text
+            className="seq-arrow-label"
+            x={midX}
+            y={-4}
+            textAnchor="middle"
+            fontSize={arrow.style === 'quiet' || arrow.style === 'tcp' ? 10 : 11}
+            fontStyle={arrow.style === 'quiet' ? 'italic' : undefined}
+            fontWeight={isHighlighted ? 700 : undefined}
+            fill={
+              arrow.style === 'quiet' || arrow.style === 'tcp' ? DIAGRAM_COLORS.muted : DIAGRAM_COLORS.ink
+            }
+          >
+            {arrow.hasError ? `⚠ ${arrow.label}` : arrow.label}
+          </text>
+        )}
+      </>
+    );
+  },
+  (before, after) =>
+    before.isSelected === after.isSelected &&
+    before.isHighlighted === after.isHighlighted &&
+    before.showLabel === after.showLabel &&
+    before.isEntering === after.isEntering &&
+    sameArrowBody(before.arrow, after.arrow),
+);
+
+const ArrowView = memo(
+  function ArrowView({ arrow, isSelected, isHighlighted, showLabel, isNew, onSelect }: ArrowViewProps) {
+    // Decided once, at mount: a unit animates in when it is new on the wire, never again on re-render.
+    const [isEntering] = useState(isNew);
     const classes = [
       'seq-arrow',
       `seq-style-${arrow.style}`,
@@ -343,6 +456,7 @@ const ArrowView = memo(
       // biome-ignore lint/a11y/useSemanticElements: SVG has no <button>; a focusable group is the SVG way
       <g
         className={classes.join(' ')}
+        transform={rowTransform(arrow.y)}
         data-unit={arrow.unit}
         data-dir={arrow.dir}
         // Space-separated, so a selector can match one seq with [data-seqs~="12"].
@@ -365,74 +479,13 @@ const ArrowView = memo(
           select();
         }}
       >
-        <title>{`${arrow.ariaLabel}, at ${arrow.timeLabel}`}</title>
-        {isSelected && (
-          <rect
-            className="seq-selection"
-            x={left - 6}
-            y={arrow.y - 16}
-            width={width + 12}
-            height={22}
-            rx="4"
-            fill="none"
-            stroke={DIAGRAM_COLORS.ink}
-            strokeWidth="1.5"
-            strokeDasharray="4 2"
-          />
-        )}
-        <line
-          className="seq-hit"
-          x1={arrow.x1}
-          y1={arrow.y}
-          x2={arrow.x2}
-          y2={arrow.y}
-          stroke="transparent"
-          strokeWidth="12"
+        <ArrowBody
+          arrow={arrow}
+          isSelected={isSelected}
+          isHighlighted={isHighlighted}
+          showLabel={showLabel}
+          isEntering={isEntering}
         />
-        <line
-          className="seq-line"
-          x1={arrow.x1}
-          y1={arrow.y}
-          x2={arrow.x2}
-          y2={arrow.y}
-          stroke={color}
-          strokeWidth={isHighlighted ? stroke.width + 2 : stroke.width}
-          strokeDasharray={stroke.dash}
-          markerStart={
-            arrow.style === 'tcp'
-              ? arrow.unit === 'tcp-close'
-                ? 'url(#seq-cross)'
-                : 'url(#seq-dot)'
-              : undefined
-          }
-          markerEnd={headOf(arrow)}
-          style={isEntering ? { transformOrigin: `${arrow.x1}px ${arrow.y}px` } : undefined}
-        />
-        {isHighlighted && (
-          <path
-            className="seq-highlight-mark"
-            d={`M${markX},${arrow.y - 6} l6,6 l-6,6 l-6,-6 z`}
-            fill={DIAGRAM_COLORS.highlight}
-            stroke={DIAGRAM_COLORS.ink}
-            strokeWidth="1"
-          />
-        )}
-        {showLabel && (
-          <text
-            className="seq-arrow-label"
-            x={midX}
-            y={arrow.y - 4}
-            textAnchor="middle"
-            fontSize={arrow.style === 'quiet' || arrow.style === 'tcp' ? 10 : 11}
-            fontStyle={arrow.style === 'quiet' ? 'italic' : undefined}
-            fontWeight={isHighlighted ? 700 : undefined}
-            fill={
-              arrow.style === 'quiet' || arrow.style === 'tcp' ? DIAGRAM_COLORS.muted : DIAGRAM_COLORS.ink
-            }
-          >
-            {arrow.hasError ? `⚠ ${arrow.label}` : arrow.label}
-          </text>
-        )}
       </g>
     );
   },
@@ -441,15 +494,15 @@ const ArrowView = memo(
     before.isHighlighted === after.isHighlighted &&
     before.showLabel === after.showLabel &&
     before.onSelect === after.onSelect &&
-    sameArrow(before.arrow, after.arrow),
+    (before.arrow === after.arrow ||
+      (before.arrow.y === after.arrow.y && sameArrowBody(before.arrow, after.arrow))),
 );
 
-/** Layouts are rebuilt every frame; an arrow that did not move or change need not re-render. */
-function sameArrow(a: Arrow, b: Arrow): boolean {
+/** Layouts are rebuilt every frame; an arrow whose drawing did not change need not re-render (y aside). */
+function sameArrowBody(a: Arrow, b: Arrow): boolean {
   return (
     a === b ||
     (a.eventSeq === b.eventSeq &&
-      a.y === b.y &&
       a.x1 === b.x1 &&
       a.x2 === b.x2 &&
       a.label === b.label &&
@@ -457,6 +510,7 @@ function sameArrow(a: Arrow, b: Arrow): boolean {
       a.timeLabel === b.timeLabel &&
       a.style === b.style &&
       a.opcode === b.opcode &&
+      a.hasError === b.hasError &&
       a.seqs === b.seqs)
   );
 }

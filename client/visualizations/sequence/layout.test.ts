@@ -8,6 +8,7 @@ import {
   type LayoutInput,
   layoutSequence,
   MAX_DRAWN_UNITS,
+  MIN_DRAWN_ROW_PX,
   spreadRows,
   structureOf,
 } from './layout.ts';
@@ -167,17 +168,25 @@ describe('layoutSequence', () => {
     expect(layout.channels[0]?.y1).toBe(layout.top);
   });
 
-  it(`draws at most ${MAX_DRAWN_UNITS} arrows, the newest, and drops texts when rows get tight`, () => {
-    const events: WireEvent[] = Array.from({ length: 500 }, (_, index) => ({
-      ...(websocketTrace[4] as WireEvent),
-      eventSeq: index + 1,
-      atMs: FIXTURE_START_MS + index,
-    }));
-    const layout = layoutSequence(input(events));
-    expect(layout.arrows).toHaveLength(MAX_DRAWN_UNITS);
-    expect(layout.arrows[0]?.eventSeq).toBe(500 - MAX_DRAWN_UNITS + 1);
-    expect(layout.undrawnCount).toBe(500 - MAX_DRAWN_UNITS);
+  const manyFrames: WireEvent[] = Array.from({ length: 500 }, (_, index) => ({
+    ...(websocketTrace[4] as WireEvent),
+    eventSeq: index + 1,
+    atMs: FIXTURE_START_MS + index,
+  }));
+
+  it(`draws one arrow per ${MIN_DRAWN_ROW_PX} px at most, the newest, and drops texts when rows get tight`, () => {
+    const layout = layoutSequence(input(manyFrames));
+    const fits = Math.floor((layout.bottom - layout.top) / MIN_DRAWN_ROW_PX);
+    expect(layout.arrows).toHaveLength(fits);
+    expect(layout.arrows[0]?.eventSeq).toBe(500 - fits + 1);
+    expect(layout.undrawnCount).toBe(500 - fits);
     expect(layout.showLabels).toBe(false);
+  });
+
+  it(`draws at most ${MAX_DRAWN_UNITS} arrows however tall the diagram`, () => {
+    const layout = layoutSequence(input(manyFrames, { height: 4000 }));
+    expect(layout.arrows).toHaveLength(MAX_DRAWN_UNITS);
+    expect(layout.undrawnCount).toBe(500 - MAX_DRAWN_UNITS);
   });
 
   it('labels the axis in seconds since the origin', () => {

@@ -10,6 +10,12 @@ import type { TimeWindow } from './time-window.ts';
 
 /** Arrows drawn at most: the newest within the window; older ones in it are counted, not drawn. */
 export const MAX_DRAWN_UNITS = 240;
+/**
+ * Arrows drawn at most per this many pixels of plot height. Closer than this, rows are neither readable
+ * (labels went at LABEL_MIN_ROW_PX) nor clickable (hit lines are 12 px tall), and under a few hundred units
+ * a second every drawn arrow moves on every frame: 240 of them cost the page its frame rate.
+ */
+export const MIN_DRAWN_ROW_PX = 5;
 /** "Message committed" marks from other participants drawn at most. */
 export const MAX_DRAWN_RELAYS = 60;
 /** Other participants with a lifeline of their own; the rest share one "Others" lifeline. */
@@ -122,7 +128,7 @@ export interface SequenceLayout {
   relays: readonly Relay[];
   ticks: readonly Tick[];
   showLabels: boolean;
-  /** Units inside the window left undrawn by MAX_DRAWN_UNITS. */
+  /** Units inside the window left undrawn by MAX_DRAWN_UNITS or MIN_DRAWN_ROW_PX. */
   undrawnCount: number;
 }
 
@@ -321,7 +327,8 @@ export function layoutSequence(input: LayoutInput): SequenceLayout {
   const windowed = events
     .filter((event) => inWindow(event.atMs))
     .sort((a, b) => a.atMs - b.atMs || a.eventSeq - b.eventSeq);
-  const drawn = windowed.slice(-MAX_DRAWN_UNITS);
+  const maxDrawn = Math.max(1, Math.min(MAX_DRAWN_UNITS, Math.floor((bottom - top) / MIN_DRAWN_ROW_PX)));
+  const drawn = windowed.slice(-maxDrawn);
   const firstDrawnMs = drawn[0]?.atMs ?? window.startMs;
 
   // Only messages a unit here delivered: the diagram shows what reached this browser.
