@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { WireEvent } from '../../protocol/inspect.ts';
 import { ID_PATTERN } from '../../protocol/messages.ts';
-import { ConnectionRecorder, type DecodedUnit, type Exchange } from './connection-recorder.ts';
+import { ConnectionRecorder, type DecodedUnit, detailsOf, type Exchange } from './connection-recorder.ts';
 import { Ring } from './ring.ts';
 import { nowMs, type SocketTap, tapSocket } from './socket-tap.ts';
 
@@ -28,10 +28,66 @@ export interface RecorderOptions {
 /** Clients whose rings are kept at once; the least recently active is dropped first. */
 export const MAX_CAPTURED_CLIENTS = 200;
 
-export type WireListener = (event: WireEvent) => void;
+/** Told that this client has a new event (read it with eventsFrom: it is built when read). */
+export type WireListener = () => void;
+
+/**
+ * A unit kept in a ring as decoded (bytes and boundaries, details maybe pending), turned into its
+ * WireEvent the first time someone reads it. Under CAPTURE_ALL most never are, and building events
+ * (layers, meanings, base64) for all of them was most of what capture cost.
+ */
+class KeptUnit {
+  readonly eventSeq: number;
+  readonly #client: string;
+  readonly #connId: number;
+  #unit: DecodedUnit | null;
+  #event: WireEvent | null = null;
+
+  constructor(eventSeq: number, client: string, connId: number, unit: DecodedUnit) {
+    this.eventSeq = eventSeq;
+    this.#client = client;
+    this.#connId = connId;
+    this.#unit = unit;
+  }
+
+  get event(): WireEvent {
+    if (this.#event) return this.#event;
+    const unit = this.#unit;
+    if (!unit) throw new Error('a kept unit lost both its unit and its event');
+    this.#event = unitEvent(this.eventSeq, this.#client, this.#connId, unit);
+    this.#unit = null;
+    return this.#event;
+  }
+}
+
+type Kept = WireEvent | KeptUnit;
+
+function unitEvent(eventSeq: number, client: string, connId: number, unit: DecodedUnit): WireEvent {
+  const details = detailsOf(unit);
+  const { bytes, exchange } = unit;
+  return {
+    type: 'wire',
+    client,
+    connId,
+    transport: exchange.transport,
+    dir: unit.dir,
+    atMs: unit.atMs,
+    unit: unit.unit,
+    byteLength: unit.byteLength,
+    bytesBase64: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'),
+    truncated: bytes.byteLength < unit.byteLength,
+    layers: details.layers,
+    messageSeqs: details.messageSeqs,
+    ...(exchange.path ? { path: exchange.path } : {}),
+    ...(details.ws ? { ws: details.ws } : {}),
+    ...(details.wsMessage ? { wsMessage: details.wsMessage } : {}),
+    ...(details.error ? { error: { code: details.error.code, message: details.error.message } } : {}),
+    eventSeq,
+  };
+}
 
 interface ClientCapture {
-  events: Ring<WireEvent>;
+  events: Ring<Kept>;
   nextSeq: number;
   listeners: Set<WireListener>;
 }
@@ -97,9 +153,9 @@ export class Recorder {
     const oldestSeq = ring.nextSeq - ring.events.size;
     const events: WireEvent[] = [];
     for (let index = Math.max(0, fromSeq - oldestSeq); events.length < max; index += 1) {
-      const event = ring.events.at(index);
-      if (!event) break;
-      events.push(event);
+      const kept = ring.events.at(index);
+      if (!kept) break;
+      events.push(kept instanceof KeptUnit ? kept.event : kept);
     }
     return events;
   }
@@ -117,9 +173,19 @@ export class Recorder {
   record(event: Omit<WireEvent, 'eventSeq'>): void {
     if (!this.keeps(event.client)) return;
     const ring = this.#ring(event.client);
-    const full: WireEvent = { ...event, eventSeq: ring.nextSeq++ };
-    ring.events.push(full);
-    for (const listener of ring.listeners) listener(full);
+    this.#keep(ring, { ...event, eventSeq: ring.nextSeq++ });
+  }
+
+  /** Keeps a decoded unit of `client`'s; its event is built when first read. */
+  recordUnit(client: string, connId: number, unit: DecodedUnit): void {
+    if (!this.keeps(client)) return;
+    const ring = this.#ring(client);
+    this.#keep(ring, new KeptUnit(ring.nextSeq++, client, connId, unit));
+  }
+
+  #keep(ring: ClientCapture, kept: Kept): void {
+    ring.events.push(kept);
+    for (const listener of ring.listeners) listener();
   }
 
   #ring(client: string): ClientCapture {
@@ -178,26 +244,7 @@ class CapturedConnection {
       }
       const client = this.#clientOf(unit.exchange);
       if (client === null) continue;
-      this.#recorder.record({
-        type: 'wire',
-        client,
-        connId: this.#connId,
-        transport: unit.exchange.transport,
-        dir: unit.dir,
-        atMs: unit.atMs,
-        unit: unit.unit,
-        byteLength: unit.byteLength,
-        bytesBase64: Buffer.from(unit.bytes.buffer, unit.bytes.byteOffset, unit.bytes.byteLength).toString(
-          'base64',
-        ),
-        truncated: unit.bytes.byteLength < unit.byteLength,
-        layers: unit.layers,
-        messageSeqs: unit.messageSeqs,
-        ...(unit.exchange.path ? { path: unit.exchange.path } : {}),
-        ...(unit.ws ? { ws: unit.ws } : {}),
-        ...(unit.wsMessage ? { wsMessage: unit.wsMessage } : {}),
-        ...(unit.error ? { error: { code: unit.error.code, message: unit.error.message } } : {}),
-      });
+      this.#recorder.recordUnit(client, this.#connId, unit);
     }
     this.#decideAfterUpgrade();
   }
