@@ -96,7 +96,14 @@ export interface WsFrameDecoderOptions {
   sender?: 'client' | 'server';
   /** permessage-deflate was negotiated, so RSV1 on a first data frame means "compressed" (RFC 7692 6). */
   permessageDeflate?: boolean;
+  /**
+   * A kept payload that lies inside one pushed chunk is a view of that chunk, not a copy. Only for a caller
+   * that never changes a chunk after pushing it (the capture: each chunk is what crossed the socket).
+   */
+  viewChunks?: boolean;
 }
+
+const NO_BYTES = new Uint8Array(0);
 
 export interface WsPushResult {
   /** Frames completed by this push, in order. */
@@ -124,7 +131,11 @@ export class WsFrameDecoder {
   private frameIndex = 0;
   private payloadLength = 0;
   private payloadSeen = 0;
-  private kept = new Uint8Array(0);
+  /** Payload bytes the current frame keeps, and where they are kept once the first of them arrives. */
+  private keepLength = 0;
+  private kept: Uint8Array = NO_BYTES;
+  /** `kept` views the chunk it all arrived in (viewChunks), so nothing is copied into it. */
+  private keptIsView = false;
   /** RFC 6455 5.4: the opcode of the fragmented message in progress, 0 when none. */
   private fragmentOpcode = 0;
 
@@ -166,8 +177,16 @@ export class WsFrameDecoder {
         }
       } else {
         const take = Math.min(this.payloadLength - this.payloadSeen, chunk.length - i);
-        const keepRoom = this.kept.length - Math.min(this.payloadSeen, this.kept.length);
-        if (keepRoom > 0) this.kept.set(chunk.subarray(i, i + Math.min(take, keepRoom)), this.payloadSeen);
+        if (this.payloadSeen === 0 && this.keepLength > 0) {
+          this.keptIsView = this.options.viewChunks === true && i + this.keepLength <= chunk.length;
+          this.kept = this.keptIsView
+            ? new Uint8Array(chunk.buffer, chunk.byteOffset + i, this.keepLength)
+            : new Uint8Array(this.keepLength);
+        }
+        const keepRoom = this.keepLength - Math.min(this.payloadSeen, this.keepLength);
+        if (keepRoom > 0 && !this.keptIsView) {
+          this.kept.set(chunk.subarray(i, i + Math.min(take, keepRoom)), this.payloadSeen);
+        }
         this.payloadSeen += take;
         this.offset += take;
         i += take;
@@ -212,7 +231,8 @@ export class WsFrameDecoder {
     );
     this.payloadLength = length;
     this.payloadSeen = 0;
-    this.kept = new Uint8Array(keep);
+    this.keepLength = keep;
+    this.kept = NO_BYTES;
     this.state = 'payload';
     return null;
   }

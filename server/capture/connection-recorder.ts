@@ -384,6 +384,8 @@ export class ConnectionRecorder {
 
   #startWs(side: Side, dir: WireDirection, leftover: Uint8Array, atMs: number, units: DecodedUnit[]): void {
     side.ws = new WsFrameDecoder({
+      // The tap hands over each chunk as it crossed the socket and nothing changes it afterwards.
+      viewChunks: true,
       maxKeptPayloadBytes: this.#options.maxScanBytes,
       sender: dir === 'in' ? 'client' : 'server',
       permessageDeflate: this.#deflate !== null,
