@@ -33,6 +33,8 @@ import { deferWsFrame, type PendingDetails, type WsReadContext } from './ws-fram
 export type { Exchange } from './unit-details.ts';
 
 export interface DecodedUnit {
+  /** The connection it crossed (ConnectionRecorderOptions.connId). */
+  connId: number;
   exchange: Exchange;
   dir: WireDirection;
   unit: WireUnit;
@@ -65,6 +67,8 @@ export interface ConnectionRecorderOptions {
   maxScanBytes: number;
   /** Read the frames that can wait only when asked (the default); false reads every frame at once. */
   deferReading?: boolean;
+  /** Stamped on every unit, so a kept unit needs nothing beside it to become a WireEvent. */
+  connId?: number;
 }
 
 interface Side {
@@ -94,6 +98,7 @@ const UNDECODED: DecodeError = {
 
 export class ConnectionRecorder {
   readonly #options: ConnectionRecorderOptions;
+  readonly #connId: number;
   readonly #in: Side;
   readonly #out: Side;
   /** Requests whose responses have not started, oldest first (HTTP/1.1 answers in order). */
@@ -113,6 +118,7 @@ export class ConnectionRecorder {
 
   constructor(options: ConnectionRecorderOptions) {
     this.#options = options;
+    this.#connId = options.connId ?? 0;
     const side = (direction: 'in' | 'out'): Side => ({
       window: new ByteWindow(options.maxUnitBytes),
       http: new Http1Parser({ direction, maxKeptBodyBytes: options.maxScanBytes }),
@@ -190,6 +196,7 @@ export class ConnectionRecorder {
     const unit: WireUnit = side.ws ? 'ws-frame' : dir === 'in' ? 'http-request' : 'http-response';
     const taken = side.window.take(side.window.end);
     return {
+      connId: this.#connId,
       exchange,
       dir,
       unit,
@@ -203,6 +210,7 @@ export class ConnectionRecorder {
   #emit(side: Side, units: DecodedUnit[], parts: UnitParts): void {
     const taken = side.window.take(parts.end);
     units.push({
+      connId: this.#connId,
       exchange: parts.exchange,
       dir: parts.dir,
       unit: parts.unit,
@@ -424,6 +432,7 @@ export class ConnectionRecorder {
         details = wsFrameDetails(frame, place, read.deflate, delta, this.#options.maxUnitBytes);
       }
       units.push({
+        connId: this.#connId,
         exchange: this.#upgraded ?? UNKNOWN_EXCHANGE,
         dir,
         unit: 'ws-frame',

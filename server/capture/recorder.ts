@@ -32,43 +32,20 @@ export const MAX_CAPTURED_CLIENTS = 200;
 export type WireListener = () => void;
 
 /**
- * A unit kept in a ring as decoded (bytes and boundaries, details maybe pending), turned into its
- * WireEvent the first time someone reads it. Under CAPTURE_ALL most never are, and building events
- * (layers, meanings, base64) for all of them was most of what capture cost.
+ * What a ring holds: a WireEvent, or a unit as decoded (bytes and boundaries, details maybe pending)
+ * that becomes its WireEvent the first time someone reads it and is replaced by it. Under CAPTURE_ALL
+ * most units are never read, and building events (layers, meanings, base64) for all of them was most of
+ * what capture cost.
  */
-class KeptUnit {
-  readonly eventSeq: number;
-  readonly #client: string;
-  readonly #connId: number;
-  #unit: DecodedUnit | null;
-  #event: WireEvent | null = null;
+type Kept = WireEvent | DecodedUnit;
 
-  constructor(eventSeq: number, client: string, connId: number, unit: DecodedUnit) {
-    this.eventSeq = eventSeq;
-    this.#client = client;
-    this.#connId = connId;
-    this.#unit = unit;
-  }
-
-  get event(): WireEvent {
-    if (this.#event) return this.#event;
-    const unit = this.#unit;
-    if (!unit) throw new Error('a kept unit lost both its unit and its event');
-    this.#event = unitEvent(this.eventSeq, this.#client, this.#connId, unit);
-    this.#unit = null;
-    return this.#event;
-  }
-}
-
-type Kept = WireEvent | KeptUnit;
-
-function unitEvent(eventSeq: number, client: string, connId: number, unit: DecodedUnit): WireEvent {
+function unitEvent(eventSeq: number, client: string, unit: DecodedUnit): WireEvent {
   const details = detailsOf(unit);
   const { bytes, exchange } = unit;
   return {
     type: 'wire',
     client,
-    connId,
+    connId: unit.connId,
     transport: exchange.transport,
     dir: unit.dir,
     atMs: unit.atMs,
@@ -90,6 +67,8 @@ interface ClientCapture {
   events: Ring<Kept>;
   nextSeq: number;
   listeners: Set<WireListener>;
+  /** When this client last had an event (the recorder's own count), to drop the least recently active. */
+  activeAt: number;
 }
 
 export class Recorder {
@@ -99,6 +78,8 @@ export class Recorder {
   readonly #rings = new Map<string, ClientCapture>();
   #watchers = 0;
   #nextConnId = 1;
+  /** Counts ring lookups; a ring's activeAt is the count at its latest. */
+  #tick = 0;
   #onWatch: (() => void) | null = null;
 
   constructor(options: RecorderOptions) {
@@ -155,7 +136,11 @@ export class Recorder {
     for (let index = Math.max(0, fromSeq - oldestSeq); events.length < max; index += 1) {
       const kept = ring.events.at(index);
       if (!kept) break;
-      events.push(kept instanceof KeptUnit ? kept.event : kept);
+      if ('details' in kept) {
+        const event = unitEvent(oldestSeq + index, client, kept);
+        ring.events.replace(index, event);
+        events.push(event);
+      } else events.push(kept);
     }
     return events;
   }
@@ -176,11 +161,12 @@ export class Recorder {
     this.#keep(ring, { ...event, eventSeq: ring.nextSeq++ });
   }
 
-  /** Keeps a decoded unit of `client`'s; its event is built when first read. */
-  recordUnit(client: string, connId: number, unit: DecodedUnit): void {
+  /** Keeps a decoded unit of `client`'s; its event (numbered now, by its place) is built when first read. */
+  recordUnit(client: string, unit: DecodedUnit): void {
     if (!this.keeps(client)) return;
     const ring = this.#ring(client);
-    this.#keep(ring, new KeptUnit(ring.nextSeq++, client, connId, unit));
+    ring.nextSeq += 1;
+    this.#keep(ring, unit);
   }
 
   #keep(ring: ClientCapture, kept: Kept): void {
@@ -189,20 +175,30 @@ export class Recorder {
   }
 
   #ring(client: string): ClientCapture {
-    let ring = this.#rings.get(client);
-    if (ring) {
-      // Map order is insertion order: re-inserting marks it most recently active.
-      this.#rings.delete(client);
-    } else {
-      ring = { events: new Ring(this.options.maxEventsPerClient), nextSeq: 1, listeners: new Set() };
+    const activeAt = ++this.#tick;
+    const known = this.#rings.get(client);
+    if (known) {
+      known.activeAt = activeAt;
+      return known;
     }
+    const ring: ClientCapture = {
+      events: new Ring(this.options.maxEventsPerClient),
+      nextSeq: 1,
+      listeners: new Set(),
+      activeAt,
+    };
     this.#rings.set(client, ring);
+    // Only a new client can push the count over: look for the least recently active once, then.
     if (this.#rings.size > MAX_CAPTURED_CLIENTS) {
-      for (const [oldest, candidate] of this.#rings) {
-        if (candidate.listeners.size > 0) continue;
-        this.#rings.delete(oldest);
-        break;
+      let oldest: string | null = null;
+      let oldestAt = Number.POSITIVE_INFINITY;
+      for (const [candidate, { listeners, activeAt: at }] of this.#rings) {
+        if (listeners.size === 0 && at < oldestAt) {
+          oldest = candidate;
+          oldestAt = at;
+        }
       }
+      if (oldest !== null) this.#rings.delete(oldest);
     }
     return ring;
   }
@@ -218,6 +214,7 @@ class CapturedConnection {
   /** Clients that had an exchange on this connection: each sees its open and its close. */
   readonly #clients = new Set<string>();
   #upgradeDecided = false;
+  #lastClient: string | null = null;
   readonly #peer: string;
 
   constructor(recorder: Recorder, socket: Socket, connId: number) {
@@ -226,6 +223,7 @@ class CapturedConnection {
     this.#openedAtMs = nowMs();
     this.#peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
     this.#decoder = new ConnectionRecorder({
+      connId,
       maxUnitBytes: recorder.options.maxUnitBytes,
       maxScanBytes: recorder.options.maxScanBytes,
     });
@@ -244,7 +242,7 @@ class CapturedConnection {
       }
       const client = this.#clientOf(unit.exchange);
       if (client === null) continue;
-      this.#recorder.recordUnit(client, this.#connId, unit);
+      this.#recorder.recordUnit(client, unit);
     }
     this.#decideAfterUpgrade();
   }
@@ -261,7 +259,10 @@ class CapturedConnection {
   /** The unit's client, announcing this connection's open to a client seeing it for the first time. */
   #clientOf(exchange: Exchange): string | null {
     const client = exchange.client;
+    // A connection's units mostly share one client string: check its pattern once.
+    if (client !== null && client === this.#lastClient) return client;
     if (client === null || !ID_PATTERN.test(client)) return null;
+    this.#lastClient = client;
     if (!this.#clients.has(client)) {
       this.#clients.add(client);
       this.#recorder.record({
