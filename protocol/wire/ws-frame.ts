@@ -104,6 +104,7 @@ export interface WsFrameDecoderOptions {
 }
 
 const NO_BYTES = new Uint8Array(0);
+const NOTHING_YET: WsRawPushResult = Object.freeze({ frames: Object.freeze([]), error: null });
 
 export interface WsPushResult {
   /** Frames completed by this push, in order. */
@@ -113,7 +114,8 @@ export interface WsPushResult {
 }
 
 export interface WsRawPushResult {
-  frames: WsRawFrame[];
+  /** Read only: a push that completes no frame may share its empty list with others. */
+  frames: readonly WsRawFrame[];
   error: DecodeError | null;
 }
 
@@ -161,7 +163,7 @@ export class WsFrameDecoder {
 
   /** Splits frames off the stream without reading them; describeWsFrame reads one. */
   pushRaw(chunk: Uint8Array): WsRawPushResult {
-    const frames: WsRawFrame[] = [];
+    let frames: WsRawFrame[] | null = null;
     let i = 0;
     while (i < chunk.length && this.state !== 'failed') {
       if (this.state === 'header') {
@@ -173,7 +175,7 @@ export class WsFrameDecoder {
         const error = this.startPayload();
         if (error) {
           this.state = 'failed';
-          return { frames, error };
+          return { frames: frames ?? [], error };
         }
       } else {
         const take = Math.min(this.payloadLength - this.payloadSeen, chunk.length - i);
@@ -191,10 +193,13 @@ export class WsFrameDecoder {
         this.offset += take;
         i += take;
       }
-      if (this.state === 'payload' && this.payloadSeen === this.payloadLength)
+      if (this.state === 'payload' && this.payloadSeen === this.payloadLength) {
+        frames ??= [];
         frames.push(this.finishFrame());
+      }
     }
-    return { frames, error: null };
+    // Most pushes of a frame's header complete nothing: they share one empty answer.
+    return frames ? { frames, error: null } : NOTHING_YET;
   }
 
   /** Reads the length (RFC 6455 5.2) once the whole header is in; an unfollowable length is fatal. */

@@ -50,10 +50,17 @@ export class ByteWindow {
     const keepEnd = Math.min(unitEnd, byteOffset + this.#maxUnitBytes);
     const kept = this.#allocate(Math.max(0, keepEnd - byteOffset));
     for (const segment of this.#segments) {
+      if (segment.offset >= keepEnd) break;
+      const length = segment.bytes.length;
       const from = Math.max(segment.offset, byteOffset);
-      const to = Math.min(segment.offset + segment.bytes.length, keepEnd);
-      if (to > from)
-        kept.set(segment.bytes.subarray(from - segment.offset, to - segment.offset), from - byteOffset);
+      const to = Math.min(segment.offset + length, keepEnd);
+      if (to <= from) continue;
+      // Most units take whole segments (a frame's header, then its payload): no view needed for those.
+      const whole = from === segment.offset && to === segment.offset + length;
+      kept.set(
+        whole ? segment.bytes : segment.bytes.subarray(from - segment.offset, to - segment.offset),
+        from - byteOffset,
+      );
     }
     this.#start = unitEnd;
     this.#drop();
