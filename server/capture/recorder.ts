@@ -6,6 +6,10 @@
  * not even tapped. While one is, every newly accepted socket is tapped and decoded; units are kept for
  * clients that have (or recently had) an inspector. An upgraded WebSocket of a client nobody watches is
  * let go at the upgrade, so capture costs a chat WebSocket nothing unless someone is looking at it.
+ *
+ * What happens when: bytes are split into units as they cross (in byte order, the only order the parser
+ * states allow), but a unit becomes a WireEvent (layers, meanings, base64) only when an inspector reads
+ * it. With CAPTURE_ALL every client's units are kept and most are never read.
  */
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
