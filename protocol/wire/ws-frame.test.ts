@@ -286,6 +286,14 @@ describe('a frame split across any number of reads', () => {
     expect(snapshot(decodeInPieces(bytes, cuts))).toBe(snapshot(whole));
   });
 
+  it('gives the same frames when kept payloads view the chunks instead of copying them', () => {
+    for (let cut = 0; cut <= bytes.length; cut++) {
+      expect(snapshot(decodeInPieces(bytes, [cut], { viewChunks: true }))).toBe(snapshot(whole));
+    }
+    const cuts = Array.from({ length: bytes.length }, (_, i) => i);
+    expect(snapshot(decodeInPieces(bytes, cuts, { viewChunks: true }))).toBe(snapshot(whole));
+  });
+
   it('waits inside a frame', () => {
     const decoder = new WsFrameDecoder();
     expect(decoder.push(fromHex('8185')).frames).toEqual([]);

@@ -64,18 +64,58 @@ export interface WsFrame {
   layers: Layer[];
 }
 
+/**
+ * A frame as the decoder splits it off the stream, before anything is read out of it: where it sits, its
+ * header bytes, the payload bytes it kept (still masked) and the one piece of state its meaning depends on.
+ * describeWsFrame turns it into a WsFrame; splitting is cheap, describing is not, so a reader that may
+ * never look at a frame (the capture) splits eagerly and describes later.
+ */
+export interface WsRawFrame {
+  index: number;
+  byteOffset: number;
+  byteLength: number;
+  /** The header as sent, 2 to 14 bytes. */
+  header: Uint8Array;
+  payloadLength: number;
+  /** The kept payload bytes as they crossed the wire (still XORed when MASK is 1). */
+  keptPayload: Uint8Array;
+  /** RFC 6455 5.4: the opcode of the fragmented message open before this frame, 0 when none. */
+  fragmentOpcode: number;
+}
+
+export interface WsDescribeOptions {
+  /** Who wrote these bytes: clients must mask, servers must not (RFC 6455 5.1). Unset: no check. */
+  sender?: 'client' | 'server' | undefined;
+  /** permessage-deflate was negotiated, so RSV1 on a first data frame means "compressed" (RFC 7692 6). */
+  permessageDeflate?: boolean | undefined;
+}
+
 export interface WsFrameDecoderOptions {
   maxKeptPayloadBytes?: number;
   /** Who wrote these bytes: clients must mask, servers must not (RFC 6455 5.1). Unset: no check. */
   sender?: 'client' | 'server';
   /** permessage-deflate was negotiated, so RSV1 on a first data frame means "compressed" (RFC 7692 6). */
   permessageDeflate?: boolean;
+  /**
+   * A kept payload that lies inside one pushed chunk is a view of that chunk, not a copy. Only for a caller
+   * that never changes a chunk after pushing it (the capture: each chunk is what crossed the socket).
+   */
+  viewChunks?: boolean;
 }
+
+const NO_BYTES = new Uint8Array(0);
+const NOTHING_YET: WsRawPushResult = Object.freeze({ frames: Object.freeze([]), error: null });
 
 export interface WsPushResult {
   /** Frames completed by this push, in order. */
   frames: WsFrame[];
   /** Set once when the stream cannot be followed any more; later pushes return no frames. */
+  error: DecodeError | null;
+}
+
+export interface WsRawPushResult {
+  /** Read only: a push that completes no frame may share its empty list with others. */
+  frames: readonly WsRawFrame[];
   error: DecodeError | null;
 }
 
@@ -93,7 +133,11 @@ export class WsFrameDecoder {
   private frameIndex = 0;
   private payloadLength = 0;
   private payloadSeen = 0;
-  private kept = new Uint8Array(0);
+  /** Payload bytes the current frame keeps, and where they are kept once the first of them arrives. */
+  private keepLength = 0;
+  private kept: Uint8Array = NO_BYTES;
+  /** `kept` views the chunk it all arrived in (viewChunks), so nothing is copied into it. */
+  private keptIsView = false;
   /** RFC 6455 5.4: the opcode of the fragmented message in progress, 0 when none. */
   private fragmentOpcode = 0;
 
@@ -113,7 +157,13 @@ export class WsFrameDecoder {
   }
 
   push(chunk: Uint8Array): WsPushResult {
-    const frames: WsFrame[] = [];
+    const { frames, error } = this.pushRaw(chunk);
+    return { frames: frames.map((frame) => describeWsFrame(frame, this.options)), error };
+  }
+
+  /** Splits frames off the stream without reading them; describeWsFrame reads one. */
+  pushRaw(chunk: Uint8Array): WsRawPushResult {
+    let frames: WsRawFrame[] | null = null;
     let i = 0;
     while (i < chunk.length && this.state !== 'failed') {
       if (this.state === 'header') {
@@ -125,20 +175,31 @@ export class WsFrameDecoder {
         const error = this.startPayload();
         if (error) {
           this.state = 'failed';
-          return { frames, error };
+          return { frames: frames ?? [], error };
         }
       } else {
         const take = Math.min(this.payloadLength - this.payloadSeen, chunk.length - i);
-        const keepRoom = this.kept.length - Math.min(this.payloadSeen, this.kept.length);
-        if (keepRoom > 0) this.kept.set(chunk.subarray(i, i + Math.min(take, keepRoom)), this.payloadSeen);
+        if (this.payloadSeen === 0 && this.keepLength > 0) {
+          this.keptIsView = this.options.viewChunks === true && i + this.keepLength <= chunk.length;
+          this.kept = this.keptIsView
+            ? new Uint8Array(chunk.buffer, chunk.byteOffset + i, this.keepLength)
+            : new Uint8Array(this.keepLength);
+        }
+        const keepRoom = this.keepLength - Math.min(this.payloadSeen, this.keepLength);
+        if (keepRoom > 0 && !this.keptIsView) {
+          this.kept.set(chunk.subarray(i, i + Math.min(take, keepRoom)), this.payloadSeen);
+        }
         this.payloadSeen += take;
         this.offset += take;
         i += take;
       }
-      if (this.state === 'payload' && this.payloadSeen === this.payloadLength)
+      if (this.state === 'payload' && this.payloadSeen === this.payloadLength) {
+        frames ??= [];
         frames.push(this.finishFrame());
+      }
     }
-    return { frames, error: null };
+    // Most pushes of a frame's header complete nothing: they share one empty answer.
+    return frames ? { frames, error: null } : NOTHING_YET;
   }
 
   /** Reads the length (RFC 6455 5.2) once the whole header is in; an unfollowable length is fatal. */
@@ -175,117 +236,143 @@ export class WsFrameDecoder {
     );
     this.payloadLength = length;
     this.payloadSeen = 0;
-    this.kept = new Uint8Array(keep);
+    this.keepLength = keep;
+    this.kept = NO_BYTES;
     this.state = 'payload';
     return null;
   }
 
-  private finishFrame(): WsFrame {
-    const h = this.header;
-    const b0 = h[0] ?? 0;
-    const b1 = h[1] ?? 0;
+  private finishFrame(): WsRawFrame {
+    const b0 = this.header[0] ?? 0;
     const opcode = b0 & 0x0f;
-    const masked = (b1 & 0x80) !== 0;
-    const len7 = b1 & 0x7f;
-    const lengthForm: LengthForm = len7 === 126 ? 16 : len7 === 127 ? 64 : 7;
-    const key = masked ? h.subarray(this.headerNeeded - 4, this.headerNeeded) : null;
-    const payload = key ? unmask(this.kept, key) : this.kept;
-    const isControl = isControlOpcode(opcode);
-    const messageOpcode = opcode === 0 ? this.fragmentOpcode : opcode;
-    const frame: WsFrame = {
+    const fin = (b0 & 0x80) !== 0;
+    const frame: WsRawFrame = {
       index: this.frameIndex++,
       byteOffset: this.frameStart,
       byteLength: this.offset - this.frameStart,
-      headerLength: this.headerNeeded,
-      fin: (b0 & 0x80) !== 0,
-      rsv1: (b0 & 0x40) !== 0,
-      rsv2: (b0 & 0x20) !== 0,
-      rsv3: (b0 & 0x10) !== 0,
-      opcode,
-      opcodeName: opcodeName(opcode),
-      isControl,
-      messageOpcode,
-      masked,
-      maskingKey: key ? hexNoSpace(key) : null,
-      lengthForm,
+      header: this.header.slice(0, this.headerNeeded),
       payloadLength: this.payloadLength,
-      maskedPayload: key ? this.kept : null,
-      payload,
-      truncated: this.kept.length < this.payloadLength,
-      text: null,
-      textLossy: false,
-      close: null,
-      errors: [],
-      layers: [],
+      keptPayload: this.kept,
+      fragmentOpcode: this.fragmentOpcode,
     };
-    frame.errors = this.checkFrame(frame, len7);
-    const compressed = frame.rsv1 && this.options.permessageDeflate === true;
-    if (messageOpcode === 1 && !compressed) {
-      // A fragment or a kept prefix may end mid-character; only the message as a whole must be valid UTF-8.
-      const decoded = decodeUtf8(payload, frame.truncated || !frame.fin || opcode === 0);
-      frame.text = decoded.text;
-      frame.textLossy = decoded.lossy;
-      if (decoded.lossy && frame.fin && opcode === 1) {
-        frame.errors.push(wsError(frame, 'WS_ERR_INVALID_UTF8', 'A text frame must carry valid UTF-8', 1007));
-      }
-    }
-    if (opcode === 8) frame.close = this.readClose(frame);
-    frame.layers = frameLayers(
-      frame,
-      h.subarray(0, this.headerNeeded),
-      this.options.permessageDeflate === true,
-    );
+    // RFC 6455 5.4: a first frame without FIN opens a message, a continuation with FIN ends it. A
+    // continuation with nothing open leaves nothing open (describeWsFrame reports it).
+    if (opcode === 0 && fin) this.fragmentOpcode = 0;
+    else if (opcode === 1 || opcode === 2) this.fragmentOpcode = fin ? 0 : opcode;
     this.state = 'header';
     this.headerCount = 0;
     this.headerNeeded = 2;
     this.frameStart = this.offset;
     return frame;
   }
+}
 
-  /** The checks the `ws` receiver makes (same codes), plus RFC 6455 5.2's minimal length rule. */
-  private checkFrame(frame: WsFrame, len7: number): DecodeError[] {
-    const errors: DecodeError[] = [];
-    const add = (code: string, message: string, closeCode = 1002) =>
-      errors.push(wsError(frame, code, message, closeCode));
-    const { opcode } = frame;
-    if (frame.rsv2 || frame.rsv3) add('WS_ERR_UNEXPECTED_RSV_2_3', 'RSV2 and RSV3 must be clear');
-    const rsv1Allowed = this.options.permessageDeflate === true && (opcode === 1 || opcode === 2);
-    if (frame.rsv1 && !rsv1Allowed) add('WS_ERR_UNEXPECTED_RSV_1', 'RSV1 must be clear');
-    if (opcode === 0) {
-      if (this.fragmentOpcode === 0)
-        add('WS_ERR_INVALID_OPCODE', 'invalid opcode 0: no fragmented message to continue');
-      else if (frame.fin) this.fragmentOpcode = 0;
-    } else if (opcode === 1 || opcode === 2) {
-      if (this.fragmentOpcode !== 0)
-        add('WS_ERR_INVALID_OPCODE', `invalid opcode ${opcode}: a fragmented message is unfinished`);
-      this.fragmentOpcode = frame.fin ? 0 : opcode;
-    } else if (opcode >= 8 && opcode <= 10) {
-      if (!frame.fin) add('WS_ERR_EXPECTED_FIN', 'FIN must be set: control frames are never fragmented');
-      if (frame.payloadLength > MAX_CONTROL_PAYLOAD_BYTES || (opcode === 8 && frame.payloadLength === 1)) {
-        add('WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH', `invalid payload length ${frame.payloadLength}`);
-      }
-    } else add('WS_ERR_INVALID_OPCODE', `invalid opcode ${opcode}`);
-    if (this.options.sender === 'client' && !frame.masked) add('WS_ERR_EXPECTED_MASK', 'MASK must be set');
-    if (this.options.sender === 'server' && frame.masked) add('WS_ERR_UNEXPECTED_MASK', 'MASK must be clear');
-    if ((len7 === 126 && frame.payloadLength < 126) || (len7 === 127 && frame.payloadLength < 65536)) {
-      add('WS_ERR_NON_MINIMAL_LENGTH', 'the payload length must use the shortest form that fits');
+/**
+ * Reads a split frame: header fields, unmasked payload, text, the close body, the protocol violations an
+ * endpoint would fail the connection for, and the layers. Pure: the same raw frame always reads the same.
+ */
+export function describeWsFrame(raw: WsRawFrame, options: WsDescribeOptions = {}): WsFrame {
+  const h = raw.header;
+  const headerLength = h.length;
+  const b0 = h[0] ?? 0;
+  const b1 = h[1] ?? 0;
+  const opcode = b0 & 0x0f;
+  const masked = (b1 & 0x80) !== 0;
+  const len7 = b1 & 0x7f;
+  const lengthForm: LengthForm = len7 === 126 ? 16 : len7 === 127 ? 64 : 7;
+  const key = masked ? h.subarray(headerLength - 4, headerLength) : null;
+  const kept = raw.keptPayload;
+  const payload = key ? unmask(kept, key) : kept;
+  const isControl = isControlOpcode(opcode);
+  const messageOpcode = opcode === 0 ? raw.fragmentOpcode : opcode;
+  const frame: WsFrame = {
+    index: raw.index,
+    byteOffset: raw.byteOffset,
+    byteLength: raw.byteLength,
+    headerLength,
+    fin: (b0 & 0x80) !== 0,
+    rsv1: (b0 & 0x40) !== 0,
+    rsv2: (b0 & 0x20) !== 0,
+    rsv3: (b0 & 0x10) !== 0,
+    opcode,
+    opcodeName: opcodeName(opcode),
+    isControl,
+    messageOpcode,
+    masked,
+    maskingKey: key ? hexNoSpace(key) : null,
+    lengthForm,
+    payloadLength: raw.payloadLength,
+    maskedPayload: key ? kept : null,
+    payload,
+    truncated: kept.length < raw.payloadLength,
+    text: null,
+    textLossy: false,
+    close: null,
+    errors: [],
+    layers: [],
+  };
+  frame.errors = checkFrame(frame, len7, raw.fragmentOpcode, options);
+  const permessageDeflate = options.permessageDeflate === true;
+  const compressed = frame.rsv1 && permessageDeflate;
+  if (messageOpcode === 1 && !compressed) {
+    // A fragment or a kept prefix may end mid-character; only the message as a whole must be valid UTF-8.
+    const decoded = decodeUtf8(payload, frame.truncated || !frame.fin || opcode === 0);
+    frame.text = decoded.text;
+    frame.textLossy = decoded.lossy;
+    if (decoded.lossy && frame.fin && opcode === 1) {
+      frame.errors.push(wsError(frame, 'WS_ERR_INVALID_UTF8', 'A text frame must carry valid UTF-8', 1007));
     }
-    return errors;
   }
+  if (opcode === 8) frame.close = readClose(frame);
+  frame.layers = frameLayers(frame, h, permessageDeflate);
+  return frame;
+}
 
-  /** RFC 6455 5.5.1: an optional 2-byte code, then an optional UTF-8 reason. */
-  private readClose(frame: WsFrame): WsClose {
-    const body = frame.payload;
-    if (body.length < 2) return { code: null, codeName: closeCodeName(1005), reason: '', reasonLossy: false };
-    const code = ((body[0] ?? 0) << 8) | (body[1] ?? 0);
-    const reason = decodeUtf8(body.subarray(2), frame.truncated);
-    if (!isSendableCloseCode(code)) {
-      frame.errors.push(wsError(frame, 'WS_ERR_INVALID_CLOSE_CODE', `invalid status code ${code}`));
+/** The checks the `ws` receiver makes (same codes), plus RFC 6455 5.2's minimal length rule. */
+function checkFrame(
+  frame: WsFrame,
+  len7: number,
+  fragmentOpcode: number,
+  options: WsDescribeOptions,
+): DecodeError[] {
+  const errors: DecodeError[] = [];
+  const add = (code: string, message: string, closeCode = 1002) =>
+    errors.push(wsError(frame, code, message, closeCode));
+  const { opcode } = frame;
+  if (frame.rsv2 || frame.rsv3) add('WS_ERR_UNEXPECTED_RSV_2_3', 'RSV2 and RSV3 must be clear');
+  const rsv1Allowed = options.permessageDeflate === true && (opcode === 1 || opcode === 2);
+  if (frame.rsv1 && !rsv1Allowed) add('WS_ERR_UNEXPECTED_RSV_1', 'RSV1 must be clear');
+  if (opcode === 0) {
+    if (fragmentOpcode === 0)
+      add('WS_ERR_INVALID_OPCODE', 'invalid opcode 0: no fragmented message to continue');
+  } else if (opcode === 1 || opcode === 2) {
+    if (fragmentOpcode !== 0)
+      add('WS_ERR_INVALID_OPCODE', `invalid opcode ${opcode}: a fragmented message is unfinished`);
+  } else if (opcode >= 8 && opcode <= 10) {
+    if (!frame.fin) add('WS_ERR_EXPECTED_FIN', 'FIN must be set: control frames are never fragmented');
+    if (frame.payloadLength > MAX_CONTROL_PAYLOAD_BYTES || (opcode === 8 && frame.payloadLength === 1)) {
+      add('WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH', `invalid payload length ${frame.payloadLength}`);
     }
-    if (reason.lossy)
-      frame.errors.push(wsError(frame, 'WS_ERR_INVALID_UTF8', 'invalid UTF-8 sequence', 1007));
-    return { code, codeName: closeCodeName(code), reason: reason.text, reasonLossy: reason.lossy };
+  } else add('WS_ERR_INVALID_OPCODE', `invalid opcode ${opcode}`);
+  if (options.sender === 'client' && !frame.masked) add('WS_ERR_EXPECTED_MASK', 'MASK must be set');
+  if (options.sender === 'server' && frame.masked) add('WS_ERR_UNEXPECTED_MASK', 'MASK must be clear');
+  if ((len7 === 126 && frame.payloadLength < 126) || (len7 === 127 && frame.payloadLength < 65536)) {
+    add('WS_ERR_NON_MINIMAL_LENGTH', 'the payload length must use the shortest form that fits');
   }
+  return errors;
+}
+
+/** RFC 6455 5.5.1: an optional 2-byte code, then an optional UTF-8 reason. */
+function readClose(frame: WsFrame): WsClose {
+  const body = frame.payload;
+  if (body.length < 2) return { code: null, codeName: closeCodeName(1005), reason: '', reasonLossy: false };
+  const code = ((body[0] ?? 0) << 8) | (body[1] ?? 0);
+  const reason = decodeUtf8(body.subarray(2), frame.truncated);
+  if (!isSendableCloseCode(code)) {
+    frame.errors.push(wsError(frame, 'WS_ERR_INVALID_CLOSE_CODE', `invalid status code ${code}`));
+  }
+  if (reason.lossy) frame.errors.push(wsError(frame, 'WS_ERR_INVALID_UTF8', 'invalid UTF-8 sequence', 1007));
+  return { code, codeName: closeCodeName(code), reason: reason.text, reasonLossy: reason.lossy };
 }
 
 /** Functional form: `createWsFrameDecoder(options).push(chunk)`. */

@@ -19,6 +19,8 @@ export interface WsMessageStreamOptions {
   maxKeptBytes: number;
   /** Inflated bytes per message after which inflating stops (a deflate bomb). */
   maxInflatedBytes?: number;
+  /** The messageIndex of the first message (a stream that reads one message counted elsewhere). */
+  firstMessageIndex?: number;
 }
 
 export interface WsCompletedMessage {
@@ -69,17 +71,32 @@ interface OpenMessage {
 export class WsMessageStream {
   readonly #options: WsMessageStreamOptions;
   readonly #inflater: Inflater | null;
-  #nextIndex = 0;
+  #nextIndex: number;
   #open: OpenMessage | null = null;
 
   constructor(options: WsMessageStreamOptions) {
     this.#options = options;
+    this.#nextIndex = options.firstMessageIndex ?? 0;
     this.#inflater = options.deflate
       ? new Inflater({
           maxKeptBytes: options.maxKeptBytes,
           maxInflatedBytes: options.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES,
         })
       : null;
+  }
+
+  /** No fragmented message is open: the next data frame starts a message. */
+  get isBetweenMessages(): boolean {
+    return this.#open === null;
+  }
+
+  /**
+   * Counts a data frame with FIN 1 and RSV1 0, arriving between messages, without reading it: a whole
+   * uncompressed message touches no state but the count (nothing to join, nothing to inflate). Returns its
+   * messageIndex, so a stream started there (firstMessageIndex) can read it later exactly as push would.
+   */
+  skipWholeMessage(): number {
+    return this.#nextIndex++;
   }
 
   /** Control frames (and reserved opcodes) belong to no message: null. */

@@ -4,13 +4,7 @@
  * direction exactly (every byte belongs to one unit), attributes each unit to the exchange it belongs
  * to (client id and transport from the request URL), and links it to the chat seqs it carried.
  */
-import type {
-  WireDirection,
-  WireUnit,
-  WsClosing,
-  WsFrameSummary,
-  WsMessageSummary,
-} from '../../protocol/inspect.ts';
+import type { WireDirection, WireUnit, WsClosing } from '../../protocol/inspect.ts';
 import {
   type ChunkEvent,
   type HeadEvent,
@@ -20,8 +14,7 @@ import {
 import type { DecodeError, Layer } from '../../protocol/wire/layers.ts';
 import { SseParser, type SseUnit } from '../../protocol/wire/sse.ts';
 import { type NegotiatedDeflate, negotiatedDeflate } from '../../protocol/wire/ws-deflate.ts';
-import { WsFrameDecoder } from '../../protocol/wire/ws-frame.ts';
-import { messageLayers } from '../../protocol/wire/ws-message-layers.ts';
+import { describeWsFrame, WsFrameDecoder } from '../../protocol/wire/ws-frame.ts';
 import { WsMessageStream } from '../../protocol/wire/ws-message-stream.ts';
 import { ByteWindow } from './byte-window.ts';
 import {
@@ -32,30 +25,50 @@ import {
   seqsIn,
   shiftLayers,
   UNKNOWN_EXCHANGE,
-  wsMessageSummary,
-  wsSummary,
+  type UnitDetails,
+  wsFrameDetails,
 } from './unit-details.ts';
+import { deferWsFrame, type PendingDetails, type WsReadContext } from './ws-frame-unit.ts';
 
 export type { Exchange } from './unit-details.ts';
 
 export interface DecodedUnit {
+  /** The connection it crossed (ConnectionRecorderOptions.connId). */
+  connId: number;
   exchange: Exchange;
   dir: WireDirection;
   unit: WireUnit;
   atMs: number;
   byteLength: number;
   bytes: Uint8Array;
+  /** Built already, or pending: most units are never read, so reading waits when it can (ws-frame-unit.ts). */
+  details: UnitDetails | PendingDetails;
+}
+
+export function detailsOf(unit: DecodedUnit): UnitDetails {
+  const { details } = unit;
+  return 'build' in details ? details.build() : details;
+}
+
+/** What an HTTP unit in progress has gathered; its layers' offsets still count from the stream's start. */
+interface UnitParts {
+  exchange: Exchange;
+  dir: WireDirection;
+  unit: WireUnit;
+  atMs: number;
+  end: number;
   layers: Layer[];
   messageSeqs: number[];
-  ws?: WsFrameSummary;
-  wsMessage?: WsMessageSummary;
-  error?: DecodeError;
 }
 
 export interface ConnectionRecorderOptions {
   maxUnitBytes: number;
   /** Body and frame bytes scanned for chat seqs (a poll answer of 50 messages is tens of KiB). */
   maxScanBytes: number;
+  /** Read the frames that can wait only when asked (the default); false reads every frame at once. */
+  deferReading?: boolean;
+  /** Stamped on every unit, so a kept unit needs nothing beside it to become a WireEvent. */
+  connId?: number;
 }
 
 interface Side {
@@ -64,6 +77,8 @@ interface Side {
   ws: WsFrameDecoder | null;
   /** Which message each data frame belongs to; joins and inflates them. */
   messages: WsMessageStream | null;
+  /** What reading this direction's frames needs, now or later. */
+  read: WsReadContext | null;
   /** The Close frame this side sent, once seen. */
   closeSent: { code: number | null; reason: string } | null;
   /** Offset in this direction's stream where WebSocket bytes begin. */
@@ -76,8 +91,14 @@ interface Side {
   pendingUnit: WireUnit;
 }
 
+const UNDECODED: DecodeError = {
+  code: 'CAPTURE_UNDECODED',
+  message: 'these bytes could not be decoded (see the earlier error)',
+};
+
 export class ConnectionRecorder {
   readonly #options: ConnectionRecorderOptions;
+  readonly #connId: number;
   readonly #in: Side;
   readonly #out: Side;
   /** Requests whose responses have not started, oldest first (HTTP/1.1 answers in order). */
@@ -97,11 +118,13 @@ export class ConnectionRecorder {
 
   constructor(options: ConnectionRecorderOptions) {
     this.#options = options;
+    this.#connId = options.connId ?? 0;
     const side = (direction: 'in' | 'out'): Side => ({
       window: new ByteWindow(options.maxUnitBytes),
       http: new Http1Parser({ direction, maxKeptBodyBytes: options.maxScanBytes }),
       ws: null,
       messages: null,
+      read: null,
       closeSent: null,
       wsBase: 0,
       failed: false,
@@ -164,7 +187,7 @@ export class ConnectionRecorder {
     return this.#upgraded ?? this.#currentRequest;
   }
 
-  #raw(side: Side, dir: WireDirection, atMs: number): DecodedUnit {
+  #raw(side: Side, dir: WireDirection, atMs: number, error: DecodeError = UNDECODED): DecodedUnit {
     const exchange = side.ws
       ? (this.#upgraded ?? UNKNOWN_EXCHANGE)
       : dir === 'in'
@@ -173,33 +196,31 @@ export class ConnectionRecorder {
     const unit: WireUnit = side.ws ? 'ws-frame' : dir === 'in' ? 'http-request' : 'http-response';
     const taken = side.window.take(side.window.end);
     return {
+      connId: this.#connId,
       exchange,
       dir,
       unit,
       atMs,
       byteLength: taken.byteLength,
       bytes: taken.bytes,
-      layers: [],
-      messageSeqs: [],
-      error: {
-        code: 'CAPTURE_UNDECODED',
-        message: 'these bytes could not be decoded (see the earlier error)',
-      },
+      details: { layers: [], messageSeqs: [], error },
     };
   }
 
-  #emit(
-    side: Side,
-    units: DecodedUnit[],
-    unit: Omit<DecodedUnit, 'byteLength' | 'bytes' | 'layers'> & { end: number; layers: Layer[] },
-  ): void {
-    const taken = side.window.take(unit.end);
-    const { end: _end, layers, ...rest } = unit;
+  #emit(side: Side, units: DecodedUnit[], parts: UnitParts): void {
+    const taken = side.window.take(parts.end);
     units.push({
-      ...rest,
+      connId: this.#connId,
+      exchange: parts.exchange,
+      dir: parts.dir,
+      unit: parts.unit,
+      atMs: parts.atMs,
       byteLength: taken.byteLength,
       bytes: taken.bytes,
-      layers: shiftLayers(layers, -taken.byteOffset, this.#options.maxUnitBytes),
+      details: {
+        layers: shiftLayers(parts.layers, -taken.byteOffset, this.#options.maxUnitBytes),
+        messageSeqs: parts.messageSeqs,
+      },
     });
   }
 
@@ -260,7 +281,7 @@ export class ConnectionRecorder {
         // Nothing left to show as a unit: the close itself carries the news.
         this.#closeError = result.error;
       } else {
-        units.push({ ...this.#raw(side, dir, atMs), error: result.error });
+        units.push(this.#raw(side, dir, atMs, result.error));
       }
     }
     if (result.upgraded && !side.ws) this.#startWs(side, dir, result.leftover, atMs, units);
@@ -371,6 +392,8 @@ export class ConnectionRecorder {
 
   #startWs(side: Side, dir: WireDirection, leftover: Uint8Array, atMs: number, units: DecodedUnit[]): void {
     side.ws = new WsFrameDecoder({
+      // The tap hands over each chunk as it crossed the socket and nothing changes it afterwards.
+      viewChunks: true,
       maxKeptPayloadBytes: this.#options.maxScanBytes,
       sender: dir === 'in' ? 'client' : 'server',
       permessageDeflate: this.#deflate !== null,
@@ -380,48 +403,48 @@ export class ConnectionRecorder {
       maxKeptBytes: this.#options.maxScanBytes,
       maxInflatedBytes: this.#options.maxScanBytes,
     });
+    side.read = {
+      describe: { sender: dir === 'in' ? 'client' : 'server', permessageDeflate: this.#deflate !== null },
+      deflate: { negotiated: this.#deflate, direction: this.#deflateFor(dir) },
+      maxUnitBytes: this.#options.maxUnitBytes,
+      maxScanBytes: this.#options.maxScanBytes,
+    };
     side.wsBase = side.window.end - leftover.length;
     if (leftover.length > 0) this.#pushWs(side, dir, leftover, atMs, units);
   }
 
   #pushWs(side: Side, dir: WireDirection, chunk: Uint8Array, atMs: number, units: DecodedUnit[]): void {
     const decoder = side.ws;
-    if (!decoder) return;
-    const result = decoder.push(chunk);
-    const deflate = this.#deflateFor(dir);
-    for (const frame of result.frames) {
-      const place = side.messages?.push(frame) ?? null;
-      const message = place?.message ?? null;
-      const error = frame.errors[0] ?? message?.error ?? undefined;
-      if (frame.close) side.closeSent = { code: frame.close.code, reason: frame.close.reason };
-      const layers = place ? [...frame.layers, ...messageLayers(frame, place, deflate)] : frame.layers;
-      const summary = message && (message.compressed || message.frameIndexes.length > 1);
-      this.#emit(side, units, {
+    const read = side.read;
+    if (!decoder || !read) return;
+    const result = decoder.pushRaw(chunk);
+    for (const raw of result.frames) {
+      // Frame offsets count from the first WebSocket byte; the window counts from the connection's first.
+      const taken = side.window.take(side.wsBase + raw.byteOffset + raw.byteLength);
+      const whole = taken.byteOffset === side.wsBase + raw.byteOffset ? taken.bytes : new Uint8Array(0);
+      let details: UnitDetails | PendingDetails | null =
+        this.#options.deferReading === false ? null : deferWsFrame(raw, whole, side.messages, read);
+      if (!details) {
+        const frame = describeWsFrame(raw, read.describe);
+        const place = side.messages?.push(frame) ?? null;
+        if (frame.close) side.closeSent = { code: frame.close.code, reason: frame.close.reason };
+        const delta = side.wsBase - taken.byteOffset;
+        details = wsFrameDetails(frame, place, read.deflate, delta, this.#options.maxUnitBytes);
+      }
+      units.push({
+        connId: this.#connId,
         exchange: this.#upgraded ?? UNKNOWN_EXCHANGE,
         dir,
         unit: 'ws-frame',
         atMs,
-        end: side.wsBase + frame.byteOffset + frame.byteLength,
-        // Frame offsets count from the first WebSocket byte; #emit wants them in the connection's stream.
-        layers: shiftLayers(layers, side.wsBase, Number.POSITIVE_INFINITY),
-        // A message counts where it is complete: its last frame (inflated when compressed). Earlier
-        // fragments carry none, so a seq is never read from half a number cut at a frame boundary.
-        messageSeqs: message ? seqsIn(message.data) : [],
-        ws: wsSummary(frame, place),
-        ...(summary
-          ? {
-              wsMessage: wsMessageSummary(message, this.#options.maxUnitBytes, {
-                negotiated: this.#deflate,
-                direction: deflate,
-              }),
-            }
-          : {}),
-        ...(error ? { error } : {}),
+        byteLength: taken.byteLength,
+        bytes: taken.bytes,
+        details,
       });
     }
     if (result.error) {
       side.failed = true;
-      units.push({ ...this.#raw(side, dir, atMs), error: result.error });
+      units.push(this.#raw(side, dir, atMs, result.error));
     }
   }
 

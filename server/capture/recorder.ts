@@ -6,12 +6,16 @@
  * not even tapped. While one is, every newly accepted socket is tapped and decoded; units are kept for
  * clients that have (or recently had) an inspector. An upgraded WebSocket of a client nobody watches is
  * let go at the upgrade, so capture costs a chat WebSocket nothing unless someone is looking at it.
+ *
+ * What happens when: bytes are split into units as they cross (in byte order, the only order the parser
+ * states allow), but a unit becomes a WireEvent (layers, meanings, base64) only when an inspector reads
+ * it. With CAPTURE_ALL every client's units are kept and most are never read.
  */
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { WireEvent } from '../../protocol/inspect.ts';
 import { ID_PATTERN } from '../../protocol/messages.ts';
-import { ConnectionRecorder, type DecodedUnit, type Exchange } from './connection-recorder.ts';
+import { ConnectionRecorder, type DecodedUnit, detailsOf, type Exchange } from './connection-recorder.ts';
 import { Ring } from './ring.ts';
 import { nowMs, type SocketTap, tapSocket } from './socket-tap.ts';
 
@@ -28,12 +32,47 @@ export interface RecorderOptions {
 /** Clients whose rings are kept at once; the least recently active is dropped first. */
 export const MAX_CAPTURED_CLIENTS = 200;
 
-export type WireListener = (event: WireEvent) => void;
+/** Told that this client has a new event (read it with eventsFrom: it is built when read). */
+export type WireListener = () => void;
+
+/**
+ * What a ring holds: a WireEvent, or a unit as decoded (bytes and boundaries, details maybe pending)
+ * that becomes its WireEvent the first time someone reads it and is replaced by it. Under CAPTURE_ALL
+ * most units are never read, and building events (layers, meanings, base64) for all of them was most of
+ * what capture cost.
+ */
+type Kept = WireEvent | DecodedUnit;
+
+function unitEvent(eventSeq: number, client: string, unit: DecodedUnit): WireEvent {
+  const details = detailsOf(unit);
+  const { bytes, exchange } = unit;
+  return {
+    type: 'wire',
+    client,
+    connId: unit.connId,
+    transport: exchange.transport,
+    dir: unit.dir,
+    atMs: unit.atMs,
+    unit: unit.unit,
+    byteLength: unit.byteLength,
+    bytesBase64: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'),
+    truncated: bytes.byteLength < unit.byteLength,
+    layers: details.layers,
+    messageSeqs: details.messageSeqs,
+    ...(exchange.path ? { path: exchange.path } : {}),
+    ...(details.ws ? { ws: details.ws } : {}),
+    ...(details.wsMessage ? { wsMessage: details.wsMessage } : {}),
+    ...(details.error ? { error: { code: details.error.code, message: details.error.message } } : {}),
+    eventSeq,
+  };
+}
 
 interface ClientCapture {
-  events: Ring<WireEvent>;
+  events: Ring<Kept>;
   nextSeq: number;
   listeners: Set<WireListener>;
+  /** When this client last had an event (the recorder's own count), to drop the least recently active. */
+  activeAt: number;
 }
 
 export class Recorder {
@@ -43,6 +82,8 @@ export class Recorder {
   readonly #rings = new Map<string, ClientCapture>();
   #watchers = 0;
   #nextConnId = 1;
+  /** Counts ring lookups; a ring's activeAt is the count at its latest. */
+  #tick = 0;
   #onWatch: (() => void) | null = null;
 
   constructor(options: RecorderOptions) {
@@ -97,9 +138,13 @@ export class Recorder {
     const oldestSeq = ring.nextSeq - ring.events.size;
     const events: WireEvent[] = [];
     for (let index = Math.max(0, fromSeq - oldestSeq); events.length < max; index += 1) {
-      const event = ring.events.at(index);
-      if (!event) break;
-      events.push(event);
+      const kept = ring.events.at(index);
+      if (!kept) break;
+      if ('details' in kept) {
+        const event = unitEvent(oldestSeq + index, client, kept);
+        ring.events.replace(index, event);
+        events.push(event);
+      } else events.push(kept);
     }
     return events;
   }
@@ -117,26 +162,47 @@ export class Recorder {
   record(event: Omit<WireEvent, 'eventSeq'>): void {
     if (!this.keeps(event.client)) return;
     const ring = this.#ring(event.client);
-    const full: WireEvent = { ...event, eventSeq: ring.nextSeq++ };
-    ring.events.push(full);
-    for (const listener of ring.listeners) listener(full);
+    this.#keep(ring, { ...event, eventSeq: ring.nextSeq++ });
+  }
+
+  /** Keeps a decoded unit of `client`'s; its event (numbered now, by its place) is built when first read. */
+  recordUnit(client: string, unit: DecodedUnit): void {
+    if (!this.keeps(client)) return;
+    const ring = this.#ring(client);
+    ring.nextSeq += 1;
+    this.#keep(ring, unit);
+  }
+
+  #keep(ring: ClientCapture, kept: Kept): void {
+    ring.events.push(kept);
+    for (const listener of ring.listeners) listener();
   }
 
   #ring(client: string): ClientCapture {
-    let ring = this.#rings.get(client);
-    if (ring) {
-      // Map order is insertion order: re-inserting marks it most recently active.
-      this.#rings.delete(client);
-    } else {
-      ring = { events: new Ring(this.options.maxEventsPerClient), nextSeq: 1, listeners: new Set() };
+    const activeAt = ++this.#tick;
+    const known = this.#rings.get(client);
+    if (known) {
+      known.activeAt = activeAt;
+      return known;
     }
+    const ring: ClientCapture = {
+      events: new Ring(this.options.maxEventsPerClient),
+      nextSeq: 1,
+      listeners: new Set(),
+      activeAt,
+    };
     this.#rings.set(client, ring);
+    // Only a new client can push the count over: look for the least recently active once, then.
     if (this.#rings.size > MAX_CAPTURED_CLIENTS) {
-      for (const [oldest, candidate] of this.#rings) {
-        if (candidate.listeners.size > 0) continue;
-        this.#rings.delete(oldest);
-        break;
+      let oldest: string | null = null;
+      let oldestAt = Number.POSITIVE_INFINITY;
+      for (const [candidate, { listeners, activeAt: at }] of this.#rings) {
+        if (listeners.size === 0 && at < oldestAt) {
+          oldest = candidate;
+          oldestAt = at;
+        }
       }
+      if (oldest !== null) this.#rings.delete(oldest);
     }
     return ring;
   }
@@ -152,6 +218,7 @@ class CapturedConnection {
   /** Clients that had an exchange on this connection: each sees its open and its close. */
   readonly #clients = new Set<string>();
   #upgradeDecided = false;
+  #lastClient: string | null = null;
   readonly #peer: string;
 
   constructor(recorder: Recorder, socket: Socket, connId: number) {
@@ -160,6 +227,7 @@ class CapturedConnection {
     this.#openedAtMs = nowMs();
     this.#peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
     this.#decoder = new ConnectionRecorder({
+      connId,
       maxUnitBytes: recorder.options.maxUnitBytes,
       maxScanBytes: recorder.options.maxScanBytes,
     });
@@ -178,26 +246,7 @@ class CapturedConnection {
       }
       const client = this.#clientOf(unit.exchange);
       if (client === null) continue;
-      this.#recorder.record({
-        type: 'wire',
-        client,
-        connId: this.#connId,
-        transport: unit.exchange.transport,
-        dir: unit.dir,
-        atMs: unit.atMs,
-        unit: unit.unit,
-        byteLength: unit.byteLength,
-        bytesBase64: Buffer.from(unit.bytes.buffer, unit.bytes.byteOffset, unit.bytes.byteLength).toString(
-          'base64',
-        ),
-        truncated: unit.bytes.byteLength < unit.byteLength,
-        layers: unit.layers,
-        messageSeqs: unit.messageSeqs,
-        ...(unit.exchange.path ? { path: unit.exchange.path } : {}),
-        ...(unit.ws ? { ws: unit.ws } : {}),
-        ...(unit.wsMessage ? { wsMessage: unit.wsMessage } : {}),
-        ...(unit.error ? { error: { code: unit.error.code, message: unit.error.message } } : {}),
-      });
+      this.#recorder.recordUnit(client, unit);
     }
     this.#decideAfterUpgrade();
   }
@@ -214,7 +263,10 @@ class CapturedConnection {
   /** The unit's client, announcing this connection's open to a client seeing it for the first time. */
   #clientOf(exchange: Exchange): string | null {
     const client = exchange.client;
+    // A connection's units mostly share one client string: check its pattern once.
+    if (client !== null && client === this.#lastClient) return client;
     if (client === null || !ID_PATTERN.test(client)) return null;
+    this.#lastClient = client;
     if (!this.#clients.has(client)) {
       this.#clients.add(client);
       this.#recorder.record({

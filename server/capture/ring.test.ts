@@ -19,6 +19,14 @@ describe('Ring', () => {
     expect(contents(ring)).toEqual(['a', 'b']);
   });
 
+  it('replaces an item in its place, counted from the oldest, and nothing past the newest', () => {
+    const ring = new Ring<string>(3);
+    for (const item of ['a', 'b', 'c', 'd']) ring.push(item);
+    ring.replace(1, 'C');
+    ring.replace(3, 'x');
+    expect(contents(ring)).toEqual(['b', 'C', 'd']);
+  });
+
   it('refuses a capacity that could hold nothing', () => {
     expect(() => new Ring(0)).toThrow(RangeError);
   });

@@ -20,6 +20,13 @@ export class Ring<T> {
     this.#size = Math.min(this.#size + 1, this.capacity);
   }
 
+  /** Puts `item` in the place of the one `index` places after the oldest; nothing past the newest. */
+  replace(index: number, item: T): void {
+    if (index < 0 || index >= this.#size) return;
+    const start = (this.#next - this.#size + this.capacity) % this.capacity;
+    this.#slots[(start + index) % this.capacity] = item;
+  }
+
   /** The item `index` places after the oldest (0 is the oldest), or undefined past the newest. */
   at(index: number): T | undefined {
     if (index < 0 || index >= this.#size) return undefined;

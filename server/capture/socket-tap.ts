@@ -40,9 +40,17 @@ export function nowMs(): number {
 
 function toBytes(chunk: unknown, encoding: BufferEncoding): Uint8Array {
   if (chunk instanceof Uint8Array) return chunk;
-  // HTTP heads arrive as latin1 strings, bodies as utf8 strings: encode exactly as Node will.
+  // HTTP heads arrive as latin1 strings, bodies and `ws` text payloads as utf8 strings: encode exactly as
+  // Node would.
   return Buffer.from(String(chunk), encoding);
 }
+
+/**
+ * What goes on to Node in place of a chunk the tap encoded: the encoded bytes themselves, so a string is
+ * encoded once (here) instead of twice (here, then again by Node for the kernel). The same bytes reach
+ * the wire either way.
+ */
+const ENCODED: BufferEncoding = 'buffer' as BufferEncoding;
 
 export function tapSocket(socket: Socket, sink: TapSink): SocketTap {
   const hooks = socket as unknown as WritableHooks;
@@ -61,14 +69,26 @@ export function tapSocket(socket: Socket, sink: TapSink): SocketTap {
   };
 
   hooks._write = function tappedWrite(chunk, encoding, callback) {
-    if (attached) sink.bytes('out', toBytes(chunk, encoding), nowMs());
-    originalWrite.call(this, chunk, encoding, callback);
+    if (!attached) {
+      originalWrite.call(this, chunk, encoding, callback);
+      return;
+    }
+    const bytes = toBytes(chunk, encoding);
+    sink.bytes('out', bytes, nowMs());
+    originalWrite.call(this, bytes, bytes === chunk ? encoding : ENCODED, callback);
   };
   if (originalWritev) {
     hooks._writev = function tappedWritev(chunks, callback) {
       if (attached) {
         const atMs = nowMs();
-        for (const { chunk, encoding } of chunks) sink.bytes('out', toBytes(chunk, encoding), atMs);
+        for (const entry of chunks) {
+          const bytes = toBytes(entry.chunk, entry.encoding);
+          sink.bytes('out', bytes, atMs);
+          if (bytes !== entry.chunk) {
+            entry.chunk = bytes;
+            entry.encoding = ENCODED;
+          }
+        }
       }
       originalWritev.call(this, chunks, callback);
     };

@@ -5,11 +5,27 @@
  */
 import type { WireTransport, WsFrameSummary, WsMessageSummary } from '../../protocol/inspect.ts';
 import type { Http1Header } from '../../protocol/wire/http1.ts';
-import type { Layer } from '../../protocol/wire/layers.ts';
+import type { DecodeError, Layer } from '../../protocol/wire/layers.ts';
 import type { DeflateDirection, NegotiatedDeflate } from '../../protocol/wire/ws-deflate.ts';
 import type { WsFrame } from '../../protocol/wire/ws-frame.ts';
 import { computeAccept, parseExtensions } from '../../protocol/wire/ws-handshake.ts';
+import { messageLayers } from '../../protocol/wire/ws-message-layers.ts';
 import type { WsCompletedMessage, WsFramePlace } from '../../protocol/wire/ws-message-stream.ts';
+
+/** What a unit says beyond its bytes: its layers (offsets from the unit's first byte), seqs and summaries. */
+export interface UnitDetails {
+  layers: Layer[];
+  messageSeqs: number[];
+  ws?: WsFrameSummary;
+  wsMessage?: WsMessageSummary;
+  error?: DecodeError;
+}
+
+/** permessage-deflate as agreed, and this direction's half of it; nulls when it is off. */
+export interface DeflateContext {
+  negotiated: NegotiatedDeflate | null;
+  direction: DeflateDirection | null;
+}
 
 /** Who an exchange belongs to, from its request line. */
 export interface Exchange {
@@ -84,6 +100,32 @@ export function shiftLayers(layers: Layer[], delta: number, maxValueChars: numbe
     }
   }
   return layers;
+}
+
+/**
+ * A WebSocket frame's details: its layers and, for a data frame, its place in its message (and on the
+ * frame that completes it, the message). `delta` moves the frame's offsets to the unit's.
+ */
+export function wsFrameDetails(
+  frame: WsFrame,
+  place: WsFramePlace | null,
+  deflate: DeflateContext,
+  delta: number,
+  maxUnitBytes: number,
+): UnitDetails {
+  const message = place?.message ?? null;
+  const error = frame.errors[0] ?? message?.error ?? undefined;
+  const layers = place ? [...frame.layers, ...messageLayers(frame, place, deflate.direction)] : frame.layers;
+  const summary = message && (message.compressed || message.frameIndexes.length > 1);
+  return {
+    layers: shiftLayers(layers, delta, maxUnitBytes),
+    // A message counts where it is complete: its last frame (inflated when compressed). Earlier
+    // fragments carry none, so a seq is never read from half a number cut at a frame boundary.
+    messageSeqs: message ? seqsIn(message.data) : [],
+    ws: wsSummary(frame, place),
+    ...(summary ? { wsMessage: wsMessageSummary(message, maxUnitBytes, deflate) } : {}),
+    ...(error ? { error } : {}),
+  };
 }
 
 export function headerOf(headers: readonly Http1Header[], name: string): Http1Header | undefined {

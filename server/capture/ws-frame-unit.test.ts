@@ -1,0 +1,120 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ConnectionRecorder, type DecodedUnit, detailsOf } from './connection-recorder.ts';
+
+const KEY = 'dGhlIHNhbXBsZSBub25jZQ==';
+const REQUEST =
+  `GET /api/rooms/r/ws?client=t1&name=a HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
+  `Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: ${KEY}\r\n\r\n`;
+const response = (deflate: boolean) =>
+  'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+  `Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n${deflate ? 'Sec-WebSocket-Extensions: permessage-deflate\r\n' : ''}\r\n`;
+const latin1 = (text: string) => new Uint8Array(Buffer.from(text, 'latin1'));
+
+interface FrameSpec {
+  fin: boolean;
+  rsv: number;
+  opcode: number;
+  masked: boolean;
+  payload: Uint8Array;
+}
+
+/** RFC 6455 5.2, written independently of protocol/wire; any field combination, valid or not. */
+function encodeFrame(spec: FrameSpec): Uint8Array {
+  const { payload } = spec;
+  const head = [(spec.fin ? 0x80 : 0) | (spec.rsv << 4) | spec.opcode];
+  const mask = spec.masked ? 0x80 : 0;
+  if (payload.length < 126) head.push(mask | payload.length);
+  else head.push(mask | 126, payload.length >> 8, payload.length & 0xff);
+  const key = [0x37, 0xfa, 0x21, 0x3d];
+  if (spec.masked) head.push(...key);
+  const body = spec.masked ? payload.map((byte, index) => byte ^ (key[index & 3] ?? 0)) : payload;
+  const out = new Uint8Array(head.length + body.length);
+  out.set(head);
+  out.set(body, head.length);
+  return out;
+}
+
+const chatText = fc
+  .integer({ min: 0, max: 10_000 })
+  .map((seq) => new TextEncoder().encode(`{"type":"message","message":{"seq":${seq},"text":"hé ✓"}}`));
+const frameSpec: fc.Arbitrary<FrameSpec> = fc.record({
+  fin: fc.boolean(),
+  rsv: fc.constantFrom(0, 0, 0, 4, 2),
+  opcode: fc.constantFrom(0, 1, 1, 1, 2, 8, 9, 10, 3),
+  masked: fc.boolean(),
+  payload: fc.oneof(chatText, fc.uint8Array({ maxLength: 300 }), fc.constant(new Uint8Array([0x03, 0xe8]))),
+});
+
+/** Every unit of a connection that upgraded and then carried `frames` each way, cut into `cut`-byte reads. */
+function capture(
+  frames: FrameSpec[],
+  cut: number,
+  deferReading: boolean,
+  { maxUnitBytes = 4096, deflate = false }: { maxUnitBytes?: number; deflate?: boolean } = {},
+) {
+  const recorder = new ConnectionRecorder({ maxUnitBytes, maxScanBytes: 1024, deferReading });
+  const units: DecodedUnit[] = [];
+  units.push(...recorder.push('in', latin1(REQUEST), 1));
+  units.push(...recorder.push('out', latin1(response(deflate)), 2));
+  for (const dir of ['in', 'out'] as const) {
+    const wire = frames.map(encodeFrame);
+    const all = new Uint8Array(wire.reduce((sum, frame) => sum + frame.length, 0));
+    let at = 0;
+    for (const frame of wire) {
+      all.set(frame, at);
+      at += frame.length;
+    }
+    for (let offset = 0; offset < all.length; offset += cut) {
+      units.push(...recorder.push(dir, all.subarray(offset, offset + cut), 3));
+    }
+  }
+  units.push(...recorder.close(4));
+  return { units, wsClosing: recorder.wsClosing };
+}
+
+describe('WebSocket frames read later', () => {
+  it('read exactly as frames read at once, whatever the frames and however the bytes are cut', () => {
+    fc.assert(
+      fc.property(
+        fc.array(frameSpec, { maxLength: 12 }),
+        fc.integer({ min: 1, max: 400 }),
+        fc.constantFrom(4096, 64),
+        fc.boolean(),
+        (frames, cut, maxUnitBytes, deflate) => {
+          const later = capture(frames, cut, true, { maxUnitBytes, deflate });
+          const now = capture(frames, cut, false, { maxUnitBytes, deflate });
+          expect(later.wsClosing).toEqual(now.wsClosing);
+          expect(later.units.length).toBe(now.units.length);
+          later.units.forEach((unit, index) => {
+            const other = now.units[index];
+            expect({ ...unit, details: detailsOf(unit) }).toEqual({
+              ...other,
+              details: other && detailsOf(other),
+            });
+          });
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('waits for whole uncompressed messages and pings, not for fragments or a Close', () => {
+    const text = new TextEncoder().encode('{"seq":7}');
+    const { units } = capture(
+      [
+        { fin: true, rsv: 0, opcode: 1, masked: false, payload: text },
+        { fin: true, rsv: 0, opcode: 9, masked: false, payload: new Uint8Array(0) },
+        { fin: false, rsv: 0, opcode: 1, masked: false, payload: text },
+        { fin: true, rsv: 0, opcode: 0, masked: false, payload: text },
+        { fin: true, rsv: 0, opcode: 8, masked: false, payload: new Uint8Array([0x03, 0xe8]) },
+      ],
+      1000,
+      true,
+    );
+    const frames = units.filter((unit) => unit.unit === 'ws-frame' && unit.dir === 'in');
+    expect(frames.map((unit) => 'build' in unit.details)).toEqual([true, true, false, false, false]);
+    expect(detailsOf(frames[0] as DecodedUnit).messageSeqs).toEqual([7]);
+    expect(detailsOf(frames[3] as DecodedUnit).messageSeqs).toEqual([7]);
+  });
+});
