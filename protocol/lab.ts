@@ -24,7 +24,7 @@ export const LabSettings = z.object({
   /** A random extra delay from 0 to this, per unit, client to server. */
   jitterToServerMs: millis(5_000),
   /**
-   * A simulated proxy between page and server: any of this client's long-lived connections (an SSE
+   * A simulated proxy between page and server: each of this client's long-lived connections (an SSE
    * stream, a WebSocket, a held long poll) that carried no byte in either direction for this long is cut
    * (the proxy closes it, as nginx or a load balancer would). 0 is off. Idle keep-alive sockets are left
    * alone: the browser may hand one to another tab next, and a fault never touches another client.
@@ -69,7 +69,7 @@ export const DEFAULT_LAB_SETTINGS: Readonly<LabSettings> = Object.freeze({
   wsDeflate: false,
 });
 
-/** Body of `PUT /api/lab?client=`: any subset of the settings; unknown keys are refused. */
+/** Body of `PUT /api/lab?client=`: some or all of the settings; unknown keys are refused. */
 export const LabSettingsPatch = LabSettings.partial().strict();
 export type LabSettingsPatch = z.infer<typeof LabSettingsPatch>;
 

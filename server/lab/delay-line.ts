@@ -11,12 +11,31 @@ export interface PathDelay {
   jitterMs: number;
 }
 
+/**
+ * Both paths of one settings object, made once: settings objects never change (the store replaces them),
+ * and the transports ask for a path on every frame they send, so a fresh object each time was garbage on
+ * the hot path of every connection, lab or not.
+ */
+const pathsOf = new WeakMap<Readonly<LabSettings>, { toClient: PathDelay; toServer: PathDelay }>();
+
+function paths(settings: Readonly<LabSettings>): { toClient: PathDelay; toServer: PathDelay } {
+  let known = pathsOf.get(settings);
+  if (!known) {
+    known = {
+      toClient: { delayMs: settings.delayToClientMs, jitterMs: settings.jitterToClientMs },
+      toServer: { delayMs: settings.delayToServerMs, jitterMs: settings.jitterToServerMs },
+    };
+    pathsOf.set(settings, known);
+  }
+  return known;
+}
+
 export function toClientDelay(settings: Readonly<LabSettings>): PathDelay {
-  return { delayMs: settings.delayToClientMs, jitterMs: settings.jitterToClientMs };
+  return paths(settings).toClient;
 }
 
 export function toServerDelay(settings: Readonly<LabSettings>): PathDelay {
-  return { delayMs: settings.delayToServerMs, jitterMs: settings.jitterToServerMs };
+  return paths(settings).toServer;
 }
 
 /** One unit's delay: the fixed part plus a uniform random part up to the jitter. */
@@ -47,6 +66,16 @@ export class DelayLine {
   /** Bytes still on the way: they count against a connection's queue limit like unsent bytes do. */
   get queuedBytes(): number {
     return this.#queuedBytes;
+  }
+
+  /**
+   * True when a unit pushed now would run at once: nothing queued and no delay on this path. Callers on a
+   * per-frame path check it first and write directly, so an unshaped connection makes no closure per frame.
+   */
+  get passesThrough(): boolean {
+    if (this.#closed || this.#queue.length > 0) return false;
+    const path = this.#delay();
+    return path.delayMs === 0 && path.jitterMs === 0;
   }
 
   /** `bytes` is what the unit will write, for {@link queuedBytes}. */

@@ -167,7 +167,8 @@ function runChatSocket(socket: WebSocket, deps: ChatSocketDeps): void {
       closeWith(CLOSE_CODES.slowReader, 'slow reader: reconnect and resume from your cursor');
       return;
     }
-    outbound.push(() => write(text, isData), text.length);
+    if (outbound.passesThrough) write(text, isData);
+    else outbound.push(() => write(text, isData), text.length);
   };
   const send = (frame: WsServerFrame) => sendText(JSON.stringify(frame));
   const sendError = (code: ErrorCode, message: string, id?: string) =>
@@ -240,7 +241,8 @@ function runChatSocket(socket: WebSocket, deps: ChatSocketDeps): void {
     const bytes = Buffer.isBuffer(data)
       ? data
       : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]);
-    inbound.push(() => receive(bytes, isBinary), bytes.byteLength);
+    if (inbound.passesThrough) receive(bytes, isBinary);
+    else inbound.push(() => receive(bytes, isBinary), bytes.byteLength);
   });
   socket.on('pong', () => {
     inbound.push(() => {
