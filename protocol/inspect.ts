@@ -2,7 +2,7 @@
  * The inspector channel (`GET /api/inspect?client=`, a WebSocket): what the server saw on the wire for
  * one client, decoded, plus clock sync. Pure and isomorphic; the page parses every frame with these schemas.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 export const WIRE_UNITS = [
   'tcp-open',
@@ -28,8 +28,8 @@ export const FieldSchema = z.object({
   name: z.string(),
   byteOffset: z.number(),
   byteLength: z.number(),
-  bitOffset: z.number().optional(),
-  bitLength: z.number().optional(),
+  bitOffset: z.optional(z.number()),
+  bitLength: z.optional(z.number()),
   value: z.union([z.string(), z.number(), z.boolean()]),
   meaning: z.string(),
 });
@@ -51,14 +51,14 @@ export const WsFrameSummary = z.object({
   masked: z.boolean(),
   payloadLength: z.number(),
   /** Hex, or null when the frame is not masked. */
-  maskingKey: z.string().nullable(),
-  closeCode: z.number().nullable(),
+  maskingKey: z.nullable(z.string()),
+  closeCode: z.nullable(z.number()),
   /** Frames of this connection and direction counted from 0 (WsFrame.index). */
-  frameIndex: z.number().optional(),
+  frameIndex: z.optional(z.number()),
   /** Data frames only: messages of this connection and direction counted from 0; one index, one message. */
-  messageIndex: z.number().optional(),
+  messageIndex: z.optional(z.number()),
   /** Data frames only: this frame's place in its message, from 1 (2 and up are continuation frames). */
-  fragment: z.number().optional(),
+  fragment: z.optional(z.number()),
 });
 export type WsFrameSummary = z.infer<typeof WsFrameSummary>;
 
@@ -81,13 +81,13 @@ export const WsMessageSummary = z.object({
   /** What the application receives (inflated when compressed), base64, at most the capture cap. */
   dataBase64: z.string(),
   /** Its full length; null when it could not be inflated or was not all captured. */
-  dataLength: z.number().nullable(),
+  dataLength: z.nullable(z.number()),
   truncated: z.boolean(),
   /** Text for a text message, or for a binary one whose bytes are valid UTF-8. */
-  text: z.string().nullable(),
+  text: z.nullable(z.string()),
   /** The permessage-deflate agreement for this direction and how this message was coded. */
-  deflate: z
-    .object({
+  deflate: z.optional(
+    z.object({
       /** The 101's Sec-WebSocket-Extensions value. */
       extensions: z.string(),
       contextTakeover: z.boolean(),
@@ -99,14 +99,14 @@ export const WsMessageSummary = z.object({
           outputBytes: z.number(),
         }),
       ),
-    })
-    .optional(),
-  error: DecodeProblem.optional(),
+    }),
+  ),
+  error: z.optional(DecodeProblem),
 });
 export type WsMessageSummary = z.infer<typeof WsMessageSummary>;
 
 /** A Close frame as seen on the wire. */
-const CloseSeen = z.object({ code: z.number().nullable(), reason: z.string() });
+const CloseSeen = z.object({ code: z.nullable(z.number()), reason: z.string() });
 
 /**
  * On the tcp-close of a WebSocket connection: the Close frame each side sent, or null when it sent none.
@@ -114,9 +114,9 @@ const CloseSeen = z.object({ code: z.number().nullable(), reason: z.string() });
  */
 export const WsClosing = z.object({
   /** The browser's Close frame: what the server's close event reports (1006 when null). */
-  fromClient: CloseSeen.nullable(),
+  fromClient: z.nullable(CloseSeen),
   /** The server's Close frame: what the browser's close event reports (1006 when null). */
-  fromServer: CloseSeen.nullable(),
+  fromServer: z.nullable(CloseSeen),
 });
 export type WsClosing = z.infer<typeof WsClosing>;
 
@@ -142,14 +142,14 @@ export const WireEvent = z.object({
   /** Chat message seqs this unit carried (a poll answer can carry many). */
   messageSeqs: z.array(z.number()),
   /** On tcp-open: the browser's address and ephemeral port as the server saw them, e.g. `127.0.0.1:51234`. */
-  peer: z.string().optional(),
+  peer: z.optional(z.string()),
   /** The request path of the HTTP exchange this unit belongs to, e.g. `/api/rooms/lobby/sse`. */
-  path: z.string().optional(),
-  ws: WsFrameSummary.optional(),
-  wsMessage: WsMessageSummary.optional(),
-  wsClosing: WsClosing.optional(),
+  path: z.optional(z.string()),
+  ws: z.optional(WsFrameSummary),
+  wsMessage: z.optional(WsMessageSummary),
+  wsClosing: z.optional(WsClosing),
   /** A decode problem the unit shows (the bytes are still reported). */
-  error: DecodeProblem.optional(),
+  error: z.optional(DecodeProblem),
 });
 export type WireEvent = z.infer<typeof WireEvent>;
 
@@ -170,6 +170,6 @@ export const InspectServerFrame = z.discriminatedUnion('type', [
 export type InspectServerFrame = z.infer<typeof InspectServerFrame>;
 
 export const InspectClientFrame = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('time'), clientSentMs: z.number().finite() }),
+  z.object({ type: z.literal('time'), clientSentMs: z.number() }),
 ]);
 export type InspectClientFrame = z.infer<typeof InspectClientFrame>;

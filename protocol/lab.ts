@@ -4,10 +4,10 @@
  * student's experiment never breaks the class. Pure and isomorphic: the server validates with these
  * schemas, the page builds its controls and requests from them.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { CLOSE_CODES } from './messages.ts';
 
-const millis = (max: number) => z.number().int().min(0).max(max);
+const millis = (max: number) => z.int().check(z.gte(0), z.lte(max));
 
 /** Smallest simulated proxy idle timeout: below this every heartbeat scheme would look broken. */
 export const LAB_MIN_IDLE_TIMEOUT_MS = 500;
@@ -29,13 +29,13 @@ export const LabSettings = z.object({
    * (the proxy closes it, as nginx or a load balancer would). 0 is off. Idle keep-alive sockets are left
    * alone: the browser may hand one to another tab next, and a fault never touches another client.
    */
-  idleTimeoutMs: z.union([z.literal(0), z.number().int().min(LAB_MIN_IDLE_TIMEOUT_MS).max(600_000)]),
+  idleTimeoutMs: z.union([z.literal(0), z.int().check(z.gte(LAB_MIN_IDLE_TIMEOUT_MS), z.lte(600_000))]),
   /**
    * The next N deliveries to this client (an HTTP response, an SSE event, a WebSocket frame) are lost on
    * the way, after the server committed what they carry; the connection is reset right after, as a
    * connection that loses bytes would be. The client must notice and resume from its cursor.
    */
-  dropNext: z.number().int().min(0).max(100),
+  dropNext: z.int().check(z.gte(0), z.lte(100)),
   /** The server stops sending WebSocket pings (and their heartbeat frames) and SSE heartbeat comments. */
   stopHeartbeats: z.boolean(),
   /** The server ignores this client's pongs, as if the page had stopped answering pings. */
@@ -47,7 +47,7 @@ export const LabSettings = z.object({
   /** Server-to-client WebSocket messages go as binary frames (opcode 2) instead of text (opcode 1). */
   wsBinary: z.boolean(),
   /** Server-to-client WebSocket messages longer than this go as a first frame and continuation frames. 0 is off. */
-  wsFragmentBytes: z.union([z.literal(0), z.number().int().min(LAB_MIN_FRAGMENT_BYTES).max(65_536)]),
+  wsFragmentBytes: z.union([z.literal(0), z.int().check(z.gte(LAB_MIN_FRAGMENT_BYTES), z.lte(65_536))]),
   /** Offer permessage-deflate (with context takeover) on this client's next WebSocket upgrades. */
   wsDeflate: z.boolean(),
 });
@@ -70,7 +70,7 @@ export const DEFAULT_LAB_SETTINGS: Readonly<LabSettings> = Object.freeze({
 });
 
 /** Body of `PUT /api/lab?client=`: some or all of the settings; unknown keys are refused. */
-export const LabSettingsPatch = LabSettings.partial().strict();
+export const LabSettingsPatch = z.partial(z.strictObject(LabSettings.shape));
 export type LabSettingsPatch = z.infer<typeof LabSettingsPatch>;
 
 /** Answer of GET, PUT and DELETE `/api/lab?client=`: the client's settings after the change. */
@@ -93,19 +93,17 @@ export type LabKillCloseCode = (typeof LAB_KILL_CLOSE_CODES)[number];
  * inspector). `clean` closes politely (a WebSocket close frame with `code`, default 1012; an HTTP
  * response ended, then FIN); `reset` destroys the TCP connection at once (RST), so the page sees 1006.
  */
-export const LabKillRequest = z
-  .object({
-    mode: z.enum(['clean', 'reset']),
-    code: z
-      .number()
-      .int()
-      .refine((code) => (LAB_KILL_CLOSE_CODES as readonly number[]).includes(code), {
+export const LabKillRequest = z.strictObject({
+  mode: z.enum(['clean', 'reset']),
+  code: z.optional(
+    z.int().check(
+      z.refine((code) => (LAB_KILL_CLOSE_CODES as readonly number[]).includes(code), {
         message: `must be one of ${LAB_KILL_CLOSE_CODES.join(', ')}`,
-      })
-      .optional(),
-  })
-  .strict();
+      }),
+    ),
+  ),
+});
 export type LabKillRequest = z.infer<typeof LabKillRequest>;
 
-export const LabKillAnswer = z.object({ killed: z.number().int().nonnegative() });
+export const LabKillAnswer = z.object({ killed: z.int().check(z.nonnegative()) });
 export type LabKillAnswer = z.infer<typeof LabKillAnswer>;

@@ -3,38 +3,42 @@
  * WebSocket JSON protocol. Pure and isomorphic: the server validates input with these schemas,
  * the page parses what it receives with them.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
+
+// zod/mini ships no messages of its own; the server's 400s and the page's trace errors read as English.
+z.config(en());
 
 /** A tab's client id, a room name and a message id share one safe alphabet (URL- and log-safe). */
 export const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
-export const ClientId = z.string().regex(ID_PATTERN, 'must be 1-64 characters of A-Z a-z 0-9 _ -');
+export const ClientId = z.string().check(z.regex(ID_PATTERN, 'must be 1-64 characters of A-Z a-z 0-9 _ -'));
 export const RoomName = ClientId;
 export const MessageId = ClientId;
 
 /** 1-32 printable characters: no control characters (C0, DEL, C1) and no bidi overrides. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to reject them
 const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
-export const UserName = z
-  .string()
-  .min(1, 'must not be empty')
-  .max(32, 'must be at most 32 characters')
-  .refine((name) => !UNPRINTABLE.test(name), 'must contain only printable characters')
-  .refine((name) => name.trim() === name, 'must not start or end with spaces');
+export const UserName = z.string().check(
+  z.minLength(1, 'must not be empty'),
+  z.maxLength(32, 'must be at most 32 characters'),
+  z.refine((name) => !UNPRINTABLE.test(name), 'must contain only printable characters'),
+  z.refine((name) => name.trim() === name, 'must not start or end with spaces'),
+);
 
 export const MESSAGE_KINDS = ['chat', 'private', 'join', 'leave'] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
 export const ChatMessage = z.object({
-  seq: z.number().int().positive(),
+  seq: z.int().check(z.positive()),
   epoch: z.string(),
   cursor: z.string(),
   room: z.string(),
   id: z.string(),
   from: z.string(),
-  to: z.string().optional(),
+  to: z.optional(z.string()),
   kind: z.enum(MESSAGE_KINDS),
   text: z.string(),
-  sentAtMs: z.number().optional(),
+  sentAtMs: z.optional(z.number()),
   committedAtMs: z.number(),
 });
 export type ChatMessage = z.infer<typeof ChatMessage>;
@@ -43,13 +47,13 @@ export type ChatMessage = z.infer<typeof ChatMessage>;
 export const SendRequest = z.object({
   id: MessageId,
   from: UserName,
-  text: z.string().min(1, 'must not be empty'),
-  to: UserName.optional(),
-  sentAtMs: z.number().finite().nonnegative().optional(),
+  text: z.string().check(z.minLength(1, 'must not be empty')),
+  to: z.optional(UserName),
+  sentAtMs: z.optional(z.number().check(z.nonnegative())),
 });
 export type SendRequest = z.infer<typeof SendRequest>;
 
-export const SendAck = z.object({ seq: z.number().int().positive(), epoch: z.string(), cursor: z.string() });
+export const SendAck = z.object({ seq: z.int().check(z.positive()), epoch: z.string(), cursor: z.string() });
 export type SendAck = z.infer<typeof SendAck>;
 
 export const RESUME_FAILURES = ['window_exceeded', 'epoch_changed'] as const;
@@ -67,7 +71,7 @@ export const PollResponse = z.object({
   messages: z.array(ChatMessage),
   cursor: z.string(),
   recovered: z.boolean(),
-  reason: z.enum(RESUME_FAILURES).optional(),
+  reason: z.optional(z.enum(RESUME_FAILURES)),
 });
 export type PollResponse = z.infer<typeof PollResponse>;
 
@@ -99,9 +103,9 @@ export const WsClientFrame = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('send'),
     id: MessageId,
-    text: z.string().min(1, 'must not be empty'),
-    to: UserName.optional(),
-    sentAtMs: z.number().finite().nonnegative().optional(),
+    text: z.string().check(z.minLength(1, 'must not be empty')),
+    to: z.optional(UserName),
+    sentAtMs: z.optional(z.number().check(z.nonnegative())),
   }),
 ]);
 export type WsClientFrame = z.infer<typeof WsClientFrame>;
@@ -123,13 +127,13 @@ export const WsServerFrame = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('resume'),
     recovered: z.boolean(),
-    reason: z.enum(RESUME_FAILURES).optional(),
+    reason: z.optional(z.enum(RESUME_FAILURES)),
     cursor: z.string(),
-    heartbeatMs: z.number().int().positive().optional(),
+    heartbeatMs: z.optional(z.int().check(z.positive())),
   }),
   z.object({ type: z.literal('message'), message: ChatMessage }),
   z.object({ type: z.literal('ack'), id: z.string(), seq: z.number(), cursor: z.string() }),
-  z.object({ type: z.literal('error'), code: z.string(), message: z.string(), id: z.string().optional() }),
+  z.object({ type: z.literal('error'), code: z.string(), message: z.string(), id: z.optional(z.string()) }),
   z.object({ type: z.literal('heartbeat') }),
 ]);
 
@@ -137,10 +141,10 @@ export const WsServerFrame = z.discriminatedUnion('type', [
 export const SSE_RESUME_EVENT = 'resume';
 export const SseResumeData = z.object({
   recovered: z.boolean(),
-  reason: z.enum(RESUME_FAILURES).optional(),
+  reason: z.optional(z.enum(RESUME_FAILURES)),
   cursor: z.string(),
   /** How often the stream carries a heartbeat comment. */
-  heartbeatMs: z.number().int().positive().optional(),
+  heartbeatMs: z.optional(z.int().check(z.positive())),
 });
 
 // ---- Errors ---------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
  * A Wirelab trace: the wire events and chat messages of one session, saved by the page and loaded back
  * for an offline, deterministic replay in the same views (say, to rehearse an interview answer).
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { WireEvent } from './inspect.ts';
 import { ChatMessage, TRANSPORT_KINDS } from './messages.ts';
 
@@ -18,7 +18,7 @@ export const Trace = z.object({
   room: z.string(),
   transport: z.enum(TRANSPORT_KINDS),
   /** Server clock minus page clock when saved, if it was known. */
-  clockOffsetMs: z.number().nullable(),
+  clockOffsetMs: z.nullable(z.number()),
   events: z.array(WireEvent),
   messages: z.array(ChatMessage),
 });

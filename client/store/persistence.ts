@@ -3,7 +3,7 @@
  * cursor. sessionStorage is per tab, which is exactly the scope of a client id. Everything read back is
  * parsed like any other untrusted input.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ChatMessage, ClientId, RoomName, TRANSPORT_KINDS, UserName } from '../../protocol/messages.ts';
 
 const CLIENT_ID_KEY = 'wirelab:client-id';
@@ -21,7 +21,7 @@ export type StoredSession = z.infer<typeof StoredSession>;
 const StoredRoom = z.object({
   /** Whose view this is: private messages differ per name. */
   name: z.string(),
-  cursor: z.string().nullable(),
+  cursor: z.nullable(z.string()),
   messages: z.array(ChatMessage),
 });
 export type StoredRoom = z.infer<typeof StoredRoom>;

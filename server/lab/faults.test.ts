@@ -7,6 +7,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Transport } from '../../client/transports/types.ts';
 import { createWebSocketTransport } from '../../client/transports/websocket.ts';
+import type { LabKillRequest } from '../../protocol/lab.ts';
 import { TRANSPORT_KINDS, type TransportKind } from '../../protocol/messages.ts';
 import { type Config, DEFAULT_CONFIG } from '../config.ts';
 import { type RunningServer, startServer } from '../server.ts';
@@ -97,6 +98,24 @@ function sendAll(
   })();
 }
 
+/**
+ * A kill ends the connections the client has at that instant. A poller between two polls (or a
+ * transport in its reconnect backoff) has none, and the kill rightly answers 0: under load that window
+ * is wide enough to hit, so try again a few milliseconds later until one connection was there to kill.
+ */
+async function killWhenConnected(
+  baseUrl: string,
+  clientId: string,
+  request: LabKillRequest,
+): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const killed = await kill(baseUrl, clientId, request);
+    if (killed > 0) return killed;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return 0;
+}
+
 describe.each(TRANSPORT_KINDS)('lab faults on %s', (kind) => {
   it(`the receiver gets all ${MESSAGE_COUNT} in order, once each, through kill clean, kill reset, an idle cut and ${DROPS} drops`, async () => {
     const { room, receiver: rx, sender: tx } = ids(kind, 'faults');
@@ -113,10 +132,10 @@ describe.each(TRANSPORT_KINDS)('lab faults on %s', (kind) => {
 
     // 1. A clean kill a fifth of the way in.
     await until(() => control.sent >= 100, state);
-    const killedClean = await kill(server.url, rx, { mode: 'clean' });
+    const killedClean = await killWhenConnected(server.url, rx, { mode: 'clean' });
     // 2. A reset at two fifths, once the receiver has caught up with something after the first kill.
     await until(() => control.sent >= 200 && received() > 100, state);
-    const killedReset = await kill(server.url, rx, { mode: 'reset' });
+    const killedReset = await killWhenConnected(server.url, rx, { mode: 'reset' });
 
     // 3. The sender pauses, heartbeats stop, and the proxy cuts what idles.
     await until(() => received() >= 200, state);

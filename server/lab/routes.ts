@@ -6,7 +6,7 @@
  */
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import {
   LAB_MIN_FRAGMENT_BYTES,
   LAB_MIN_IDLE_TIMEOUT_MS,
@@ -43,7 +43,7 @@ function clientOf(c: Context<ServerEnv>): Checked<string> {
 async function readWrite<T>(
   c: Context<ServerEnv>,
   deps: LabDeps,
-  schema: z.ZodType<T>,
+  schema: z.ZodMiniType<T>,
 ): Promise<Checked<{ clientId: string; body: T }>> {
   if (!isAllowedOrigin(c.req.header('origin'), c.req.header('host'), deps.config.allowedOrigins)) {
     return {
