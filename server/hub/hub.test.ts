@@ -9,7 +9,7 @@ import {
   type PublishResult,
   type Unsubscribe,
 } from './broker.ts';
-import { Hub, type HubConfig, WaitCancel } from './hub.ts';
+import { Hub, type HubConfig, type NewerWait, type ReadAnswer } from './hub.ts';
 import { MemoryBroker } from './memory-broker.ts';
 
 const CONFIG: HubConfig = {
@@ -271,7 +271,36 @@ describe('Hub', () => {
     });
   });
 
-  describe('waitForNewer (long polling)', () => {
+  describe('holdForNewer (long polling)', () => {
+    /** The one answer the hub gives a held poll, as the route's sink gets it; `onHeld` sees the wait. */
+    async function holdAnswer(
+      hub: Hub,
+      room: string,
+      viewer: string,
+      since: Cursor | null,
+      timeoutMs: number,
+      onHeld?: (wait: NewerWait) => void,
+    ): Promise<ReadAnswer> {
+      const answers: ReadAnswer[] = [];
+      let told: (answer: ReadAnswer) => void = () => {};
+      const answered = new Promise<ReadAnswer>((resolve) => {
+        told = resolve;
+      });
+      const wait = await hub.holdForNewer(room, viewer, since, timeoutMs, {
+        answer: (answer) => {
+          answers.push(answer);
+          told(answer);
+        },
+      });
+      onHeld?.(wait);
+      const answer = await answered;
+      // A second answer would be a second HTTP response on one request: never.
+      wait.cancel();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(answers).toHaveLength(1);
+      return answer;
+    }
+
     async function headOf(hub: Hub, room: string): Promise<Cursor> {
       const cursor = parseCursor((await hub.read(room, 'ada', null)).cursor);
       if (!cursor) throw new Error('unparsable head cursor');
@@ -284,10 +313,7 @@ describe('Hub', () => {
       const head = await headOf(hub, 'r');
       await hub.send('r', 'c', { id: 'b', from: 'ada', text: 'b' });
       const started = performance.now();
-      const answer = await hub.waitForNewer('r', 'ada', head, {
-        timeoutMs: 5_000,
-        cancel: new WaitCancel(),
-      });
+      const answer = await holdAnswer(hub, 'r', 'ada', head, 5_000);
       expect(performance.now() - started).toBeLessThan(1_000);
       expect(answer.messages.map((message) => message.id)).toEqual(['b']);
       expect(answer.outcome).toEqual({ recovered: true });
@@ -295,10 +321,9 @@ describe('Hub', () => {
 
     it('answers at once without a cursor (the snapshot) and for a lost cursor', async () => {
       const hub = makeHub();
-      const options = { timeoutMs: 5_000, cancel: new WaitCancel() };
       const started = performance.now();
-      const fresh = await hub.waitForNewer('r', 'ada', null, options);
-      const lost = await hub.waitForNewer('r', 'ada', { epoch: 'elsewhere', seq: 0 }, options);
+      const fresh = await holdAnswer(hub, 'r', 'ada', null, 5_000);
+      const lost = await holdAnswer(hub, 'r', 'ada', { epoch: 'elsewhere', seq: 0 }, 5_000);
       expect(performance.now() - started).toBeLessThan(1_000);
       expect(fresh.messages).toEqual([]);
       expect(lost.outcome).toEqual({ recovered: false, reason: 'epoch_changed' });
@@ -308,10 +333,7 @@ describe('Hub', () => {
       const hub = makeHub();
       const head = await headOf(hub, 'r');
       const started = performance.now();
-      const waiting = hub.waitForNewer('r', 'ada', head, {
-        timeoutMs: 5_000,
-        cancel: new WaitCancel(),
-      });
+      const waiting = holdAnswer(hub, 'r', 'ada', head, 5_000);
       setTimeout(() => {
         void hub.send('r', 'c', { id: 'x', from: 'bob', text: 'x' });
         void hub.send('r', 'c', { id: 'y', from: 'bob', text: 'y' });
@@ -327,10 +349,7 @@ describe('Hub', () => {
       await hub.send('r', 'c', { id: 'a', from: 'ada', text: 'a' });
       const head = await headOf(hub, 'r');
       const started = performance.now();
-      const answer = await hub.waitForNewer('r', 'ada', head, {
-        timeoutMs: 150,
-        cancel: new WaitCancel(),
-      });
+      const answer = await holdAnswer(hub, 'r', 'ada', head, 150);
       const elapsedMs = performance.now() - started;
       expect(elapsedMs).toBeGreaterThanOrEqual(140);
       expect(elapsedMs).toBeLessThan(1_000);
@@ -344,10 +363,10 @@ describe('Hub', () => {
     it('answers soon after the wait is cancelled', async () => {
       const hub = makeHub();
       const head = await headOf(hub, 'r');
-      const cancel = new WaitCancel();
       const started = performance.now();
-      setTimeout(() => cancel.cancel(), 50);
-      const answer = await hub.waitForNewer('r', 'ada', head, { timeoutMs: 5_000, cancel });
+      const answer = await holdAnswer(hub, 'r', 'ada', head, 5_000, (wait) => {
+        setTimeout(() => wait.cancel(), 50);
+      });
       expect(performance.now() - started).toBeLessThan(1_000);
       expect(answer.messages).toEqual([]);
     });
@@ -357,12 +376,23 @@ describe('Hub', () => {
       const head = await headOf(hub, 'r');
       setTimeout(() => void hub.send('r', 'c', { id: 'p', from: 'ada', text: 'p', to: 'bob' }), 20);
       const started = performance.now();
-      const answer = await hub.waitForNewer('r', 'eve', head, {
-        timeoutMs: 200,
-        cancel: new WaitCancel(),
-      });
+      const answer = await holdAnswer(hub, 'r', 'eve', head, 200);
       expect(performance.now() - started).toBeGreaterThanOrEqual(190);
       expect(answer.messages).toEqual([]);
+      expect(parseCursor(answer.cursor)?.seq).toBe(1);
+    });
+
+    it('a message published while history is read is answered, not lost', async () => {
+      const broker = new HookedBroker();
+      const hub = makeHub(CONFIG, broker);
+      const head = await headOf(hub, 'r');
+      // History answers from before the publish; the message reaches the wait only as a live arrival.
+      broker.afterHistory = () =>
+        hub.send('r', 'c', { id: 'late', from: 'bob', text: 'late' }).then(() => {});
+      const started = performance.now();
+      const answer = await holdAnswer(hub, 'r', 'ada', head, 5_000);
+      expect(performance.now() - started).toBeLessThan(1_000);
+      expect(answer.messages.map((message) => message.id)).toEqual(['late']);
       expect(parseCursor(answer.cursor)?.seq).toBe(1);
     });
 
@@ -370,8 +400,8 @@ describe('Hub', () => {
       const broker = new HookedBroker();
       const hub = makeHub(CONFIG, broker);
       const head = await headOf(hub, 'r');
-      await hub.waitForNewer('r', 'ada', head, { timeoutMs: 20, cancel: new WaitCancel() });
-      await hub.waitForNewer('r', 'ada', null, { timeoutMs: 20, cancel: new WaitCancel() });
+      await holdAnswer(hub, 'r', 'ada', head, 20);
+      await holdAnswer(hub, 'r', 'ada', null, 20);
       expect(broker.subscriptions).toBe(0);
     });
   });

@@ -14,7 +14,7 @@ import {
   utf8ByteLength,
 } from '../../protocol/messages.ts';
 import type { Config } from '../config.ts';
-import type { Broker, Unsubscribe } from './broker.ts';
+import type { Broker, HistoryAnswer, Unsubscribe } from './broker.ts';
 import { PresenceTracker } from './presence.ts';
 import { SendRateLimiter } from './send-rate.ts';
 
@@ -40,37 +40,98 @@ export interface FollowSink {
   message(message: ChatMessage): void;
 }
 
-/**
- * Ends a long-poll wait early (the client went away, shutdown, the lab's kill). A single callback slot
- * rather than an AbortController: one lives per held poll, and an AbortSignal is an EventTarget with
- * its own listener maps, hundreds of bytes more per held connection (benchmark goal 3).
- */
-export class WaitCancel {
-  #cancelled = false;
-  #onCancel: (() => void) | null = null;
-
-  get cancelled(): boolean {
-    return this.#cancelled;
-  }
-
-  /** Idempotent; runs the current listener once. */
-  cancel(): void {
-    if (this.#cancelled) return;
-    this.#cancelled = true;
-    const listener = this.#onCancel;
-    this.#onCancel = null;
-    listener?.();
-  }
-
-  /** The one listener (null removes it). */
-  onCancel(listener: (() => void) | null): void {
-    this.#onCancel = listener;
-  }
+/** Told a held long poll's answer, exactly once. */
+export interface NewerSink {
+  answer(answer: ReadAnswer): void;
 }
 
-export interface WaitOptions {
-  timeoutMs: number;
-  cancel: WaitCancel;
+/** Expires a wait; module-level, so a held poll's timer carries no closure of its own. */
+function expire(wait: NewerWait): void {
+  wait.cancel();
+}
+
+/**
+ * One held long poll in the hub: subscribed to its room, waiting for the first message its viewer may
+ * see, its timeout, or a cancel. A class with its methods on the prototype, not a promise and a handful
+ * of closures: thousands of these sit idle at once (benchmark goal 3, memory per held poll).
+ */
+export class NewerWait {
+  readonly #viewer: string;
+  readonly #sink: NewerSink;
+  /** Null while history is read: what arrives meanwhile waits in #arrived. */
+  #head: Cursor | null = null;
+  #arrived: ChatMessage[] | null = [];
+  #fresh: ChatMessage[] = [];
+  #timer: ReturnType<typeof setTimeout> | null = null;
+  #answerQueued = false;
+  #done = false;
+  unsubscribe: Unsubscribe | null = null;
+
+  constructor(viewer: string, sink: NewerSink) {
+    this.#viewer = viewer;
+    this.#sink = sink;
+  }
+
+  get done(): boolean {
+    return this.#done;
+  }
+
+  /** The broker's listener. */
+  onMessage(message: ChatMessage): void {
+    if (this.#done) return;
+    if (this.#arrived) {
+      this.#arrived.push(message);
+      return;
+    }
+    this.#take(message);
+    // Let the rest of a burst published in the same tick ride along in this answer.
+    if (this.#fresh.length > 0 && !this.#answerQueued) {
+      this.#answerQueued = true;
+      queueMicrotask(() => this.cancel());
+    }
+  }
+
+  /** History answered with nothing new: take what arrived meanwhile, then wait (or answer at once). */
+  startWaiting(head: Cursor, timeoutMs: number): void {
+    this.#head = head;
+    const arrived = this.#arrived ?? [];
+    this.#arrived = null;
+    for (const message of arrived) this.#take(message);
+    if (this.#fresh.length > 0) {
+      this.cancel();
+      return;
+    }
+    this.#timer = setTimeout(expire, timeoutMs, this);
+  }
+
+  /** Answers now with what arrived (usually nothing): the timeout, the client left, shutdown, a kill. */
+  cancel(): void {
+    const head = this.#head;
+    // Before startWaiting nobody but holdForNewer holds the wait, and it answers from history itself.
+    if (this.#done || head === null) return;
+    this.#answer({ messages: this.#fresh, cursor: formatCursor(head), outcome: { recovered: true } });
+  }
+
+  /** Answers with history's own answer (the cursor was behind, absent or lost). */
+  answerNow(answer: ReadAnswer): void {
+    this.#answer(answer);
+  }
+
+  #take(message: ChatMessage): void {
+    const head = this.#head;
+    if (!head || message.seq <= head.seq) return;
+    this.#head = { epoch: message.epoch, seq: message.seq };
+    if (isVisibleTo(message, this.#viewer)) this.#fresh.push(message);
+  }
+
+  #answer(answer: ReadAnswer): void {
+    this.#done = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    this.#sink.answer(answer);
+  }
 }
 
 export type HubConfig = Pick<
@@ -179,60 +240,36 @@ export class Hub {
   }
 
   /**
-   * The long poll: answers at once when `since` is behind (or could not be honoured), otherwise waits for
-   * the next message this viewer may see, the timeout, or a cancel, whichever comes first.
+   * The long poll: answers at once when `since` is behind (or could not be honoured), otherwise holds
+   * until the next message this viewer may see, the timeout, or `cancel()` on the returned wait,
+   * whichever comes first. The sink hears the answer exactly once, possibly before this resolves.
+   * Rejects with CursorAheadError (and tells the sink nothing) for a cursor beyond the room.
    */
-  async waitForNewer(
+  async holdForNewer(
     room: string,
     viewer: string,
     since: Cursor | null,
-    options: WaitOptions,
-  ): Promise<ReadAnswer> {
-    const arrived: ChatMessage[] = [];
-    let wake: (() => void) | null = null;
-    const unsubscribe = this.broker.subscribe(room, (message) => {
-      arrived.push(message);
-      wake?.();
-    });
+    timeoutMs: number,
+    sink: NewerSink,
+  ): Promise<NewerWait> {
+    const wait = new NewerWait(viewer, sink);
+    // Subscribe before reading history, so nothing published in between is missed.
+    const unsubscribe = this.broker.subscribe(room, (message) => wait.onMessage(message));
+    wait.unsubscribe = unsubscribe;
+    let answer: HistoryAnswer;
     try {
-      const answer = await this.broker.history(room, since);
-      const visible = answer.messages.filter((message) => isVisibleTo(message, viewer));
-      if (visible.length > 0 || !answer.outcome.recovered || since === null) {
-        return { messages: visible, cursor: formatCursor(answer.head), outcome: answer.outcome };
-      }
-
-      let head = answer.head;
-      const fresh: ChatMessage[] = [];
-      const drain = () => {
-        for (const message of arrived.splice(0)) {
-          if (message.seq <= head.seq) continue;
-          head = { epoch: message.epoch, seq: message.seq };
-          if (isVisibleTo(message, viewer)) fresh.push(message);
-        }
-      };
-      drain();
-      if (fresh.length === 0 && !options.cancel.cancelled) {
-        await new Promise<void>((resolve) => {
-          const finish = () => {
-            clearTimeout(timer);
-            options.cancel.onCancel(null);
-            wake = null;
-            resolve();
-          };
-          const timer = setTimeout(finish, options.timeoutMs);
-          options.cancel.onCancel(finish);
-          wake = () => {
-            drain();
-            // Let the rest of a burst published in the same tick ride along in this answer.
-            if (fresh.length > 0) queueMicrotask(finish);
-          };
-        });
-        drain();
-      }
-      return { messages: fresh, cursor: formatCursor(head), outcome: { recovered: true } };
-    } finally {
+      answer = await this.broker.history(room, since);
+    } catch (error) {
       unsubscribe();
+      throw error;
     }
+    const visible = answer.messages.filter((message) => isVisibleTo(message, viewer));
+    if (visible.length > 0 || !answer.outcome.recovered || since === null) {
+      wait.answerNow({ messages: visible, cursor: formatCursor(answer.head), outcome: answer.outcome });
+      return wait;
+    }
+    wait.startWaiting(answer.head, timeoutMs);
+    return wait;
   }
 
   close(): void {

@@ -1,7 +1,8 @@
 /**
- * The lab's faults on plain HTTP exchanges (poll, long poll, send, and the request that opens an SSE
- * stream or a WebSocket), as one middleware in front of the chat routes, so each transport file keeps
- * only its own protocol. Streams and sockets apply their per-unit faults themselves (sse.ts, websocket.ts).
+ * The lab's faults on plain HTTP exchanges (poll, send, the request of a long poll, and the request that
+ * opens an SSE stream or a WebSocket), as one middleware in front of the chat routes, so each transport
+ * file keeps only its own protocol. What a route writes itself applies the answer-side faults itself: SSE
+ * events and WebSocket frames (sse.ts, websocket.ts) and a long poll's answer (long-polling.ts).
  *
  * An HTTP/1.1 connection carries one exchange at a time, so delaying each request and each answer keeps
  * the order per connection without a queue.
@@ -38,9 +39,8 @@ export function labHttpFaults(lab: Lab): MiddlewareHandler<ServerEnv> {
       // The client gave up while its request was on the way: nothing to answer.
       if (socket?.destroyed) return RESPONSE_ALREADY_SENT;
       await next();
-      // A held long poll answered because its connection died: there is nobody to deliver to (or drop).
       if (socket?.destroyed) return;
-      // An upgrade's answer is the handshake (ws writes it); a stream writes its own units.
+      // An upgrade's answer is the handshake (ws writes it); a stream or a long poll writes its own.
       if (c.env?.upgrade || c.res.headers.has(ALREADY_SENT_HEADER)) return;
       const outbound = delayOnce(toClientDelay(lab.settings(clientId)));
       if (outbound) await outbound;

@@ -5,14 +5,17 @@ import { CursorAheadError } from '../hub/broker.ts';
 import type { ReadAnswer } from '../hub/hub.ts';
 import { errorResponse } from './errors.ts';
 
-export function pollResponse(c: Context, answer: ReadAnswer): Response {
-  const body: PollResponse = {
+export function pollBody(answer: ReadAnswer): PollResponse {
+  return {
     messages: answer.messages,
     cursor: answer.cursor,
     recovered: answer.outcome.recovered,
     ...(answer.outcome.recovered ? {} : { reason: answer.outcome.reason }),
   };
-  return c.json(body, 200, { 'cache-control': 'no-store' });
+}
+
+export function pollResponse(c: Context, answer: ReadAnswer): Response {
+  return c.json(pollBody(answer), 200, { 'cache-control': 'no-store' });
 }
 
 /** A cursor ahead of the room is a client bug or a forgery: a 400 that says so. Anything else is rethrown. */
