@@ -171,4 +171,16 @@ describe('utf8ByteLength', () => {
       }),
     );
   });
+
+  it('agrees with Buffer.byteLength on any UTF-16 units, lone surrogates included', () => {
+    const anyUnit = fc.nat(0xffff).map((code) => String.fromCharCode(code));
+    fc.assert(
+      fc.property(fc.string({ unit: anyUnit }), (text) => {
+        expect(utf8ByteLength(text)).toBe(Buffer.byteLength(text, 'utf8'));
+      }),
+      { numRuns: 2_000 },
+    );
+    expect(utf8ByteLength('\ud800')).toBe(3);
+    expect(utf8ByteLength('\udc00\ud800')).toBe(6);
+  });
 });

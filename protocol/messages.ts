@@ -193,7 +193,24 @@ export const CLOSE_CODES = {
 export const TRANSPORT_KINDS = ['polling', 'long-polling', 'sse', 'websocket'] as const;
 export type TransportKind = (typeof TRANSPORT_KINDS)[number];
 
-/** UTF-8 byte length without node:buffer, so the page and the server count the same way. */
+/**
+ * UTF-8 byte length without node:buffer, so the page and the server count the same way. Counted from
+ * the UTF-16 code units rather than by encoding: the server checks every message it receives, and an
+ * encoder allocates a copy each time. A lone surrogate counts 3 bytes, as the encoder's U+FFFD would.
+ */
 export function utf8ByteLength(text: string): number {
-  return new TextEncoder().encode(text).byteLength;
+  let bytes = 0;
+  for (let index = 0; index < text.length; index += 1) {
+    const unit = text.charCodeAt(index);
+    if (unit < 0x80) bytes += 1;
+    else if (unit < 0x800) bytes += 2;
+    else if (unit >= 0xd800 && unit <= 0xdbff && index + 1 < text.length) {
+      const next = text.charCodeAt(index + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        bytes += 4;
+        index += 1;
+      } else bytes += 3;
+    } else bytes += 3;
+  }
+  return bytes;
 }

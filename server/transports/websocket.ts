@@ -219,11 +219,26 @@ function runChatSocket(socket: WebSocket, deps: ChatSocketDeps): void {
     }
   };
 
+  /**
+   * What answering one read writes to this socket (the sender's own copy of its message, then its ack)
+   * leaves in one writev rather than one syscall a frame: corked until the event loop's check phase,
+   * after the handling's microtasks. Each syscall costs more than the JSON work around it (goal 5).
+   */
+  let corked = false;
+  const uncork = () => {
+    corked = false;
+    tcp.uncork();
+  };
   const receive = (data: Buffer, isBinary: boolean) => {
     if (closed) return;
     if (isBinary) {
       closeWith(CLOSE_CODES.unsupportedData, 'send JSON text frames');
       return;
+    }
+    if (!corked && !tcp.destroyed) {
+      corked = true;
+      tcp.cork();
+      setImmediate(uncork);
     }
     // ws has checked that a text message is valid UTF-8 (or closed with 1007).
     const text = data.toString();
