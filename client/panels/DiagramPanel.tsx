@@ -7,7 +7,13 @@ import { scaleLinear } from 'd3-scale';
 import { select } from 'd3-selection';
 import { type D3ZoomEvent, zoom, zoomIdentity } from 'd3-zoom';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { indexAtOrAfter, selectVisibleEvents, sourceMessages, useWirelab } from '../store/index.ts';
+import {
+  indexAtOrAfter,
+  selectVisibleEvents,
+  sourceMessages,
+  useWirelab,
+  type WirelabState,
+} from '../store/index.ts';
 import { layoutSequence, MARGIN } from '../visualizations/sequence/layout.ts';
 import { SequenceDiagram } from '../visualizations/sequence/SequenceDiagram.tsx';
 import {
@@ -18,7 +24,7 @@ import {
   zoomWindow,
 } from '../visualizations/sequence/time-window.ts';
 import { usePresenterTheme } from './presenter-theme.ts';
-import { useThrottledValue } from './throttled-value.ts';
+import { type ThrottledSelection, useThrottledSelection } from './throttled-value.ts';
 import '../visualizations/sequence/sequence.css';
 
 /** Diagram height by theme: the presenter theme has larger type, so rows need more room. */
@@ -43,6 +49,26 @@ const ZOOM_STEP = 1.6;
 /** One press of Earlier / Later moves the window by this share of its span. */
 const PAN_SHARE = 0.4;
 
+interface DiagramInput {
+  events: ReturnType<typeof selectVisibleEvents>;
+  messages: ReturnType<typeof sourceMessages>;
+}
+
+let lastInput: DiagramInput = { events: [], messages: [] };
+/** Events and messages together (the layout takes both), the same object while neither changed. */
+function selectDiagramInput(state: WirelabState): DiagramInput {
+  const events = selectVisibleEvents(state);
+  const messages = sourceMessages(state);
+  if (events !== lastInput.events || messages !== lastInput.messages) lastInput = { events, messages };
+  return lastInput;
+}
+
+const DIAGRAM_INPUT: ThrottledSelection<WirelabState, DiagramInput> = {
+  select: selectDiagramInput,
+  isImmediate: (state) => !state.isLive,
+  intervalMs: LIVE_UPDATE_MIN_MS,
+};
+
 function useWidth(element: HTMLElement | null): number {
   const [width, setWidth] = useState(640);
   useEffect(() => {
@@ -63,10 +89,8 @@ function formatWindow(window: TimeWindow, originMs: number): string {
 }
 
 export function DiagramPanel() {
-  const isLive = useWirelab((state) => state.isLive);
-  const events = useThrottledValue(useWirelab(selectVisibleEvents), LIVE_UPDATE_MIN_MS, !isLive);
-  // Held with the events: the layout takes both, and chat messages stream in as fast.
-  const messages = useThrottledValue(useWirelab(sourceMessages), LIVE_UPDATE_MIN_MS, !isLive);
+  // Held together: the layout takes both, and chat messages stream in as fast as wire events.
+  const { events, messages } = useThrottledSelection(useWirelab, DIAGRAM_INPUT);
   const me = useWirelab((state) => state.name);
   const wireStartMs = useWirelab((state) => state.wireStartMs);
   const importedTrace = useWirelab((state) => state.importedTrace);
@@ -97,7 +121,7 @@ export function DiagramPanel() {
     ? (importedTrace.events[0]?.atMs ?? 0)
     : (wireStartMs ?? events[0]?.atMs ?? 0);
 
-  // The store hands us a new events array at most once per animation frame; so this runs at most that often.
+  // While live, new events come at most once per LIVE_UPDATE_MIN_MS; so this runs at most that often.
   const layout = useMemo(
     () =>
       window ? layoutSequence({ events, messages, me, window, width, height, originMs, rowMinPx }) : null,

@@ -1,4 +1,4 @@
-import { useEffect, useReducer, useRef } from 'react';
+import { useCallback, useRef, useState, useSyncExternalStore } from 'react';
 
 interface Shown<T> {
   value: T;
@@ -21,22 +21,91 @@ export function nextShown<T>(
   return shown;
 }
 
+/** The part of a zustand store this needs (`useWirelab` is one). */
+export interface SubscribableStore<S> {
+  getState(): S;
+  subscribe(listener: () => void): () => void;
+}
+
+export interface ThrottledSelection<S, T> {
+  /** Returns the same value (Object.is) while nothing it depends on changed. */
+  select(state: S): T;
+  /** True when a change must show at once (e.g. paused, stepping, scrubbing: nobody waits for those). */
+  isImmediate(state: S): boolean;
+  intervalMs: number;
+}
+
+/** What a throttled selection shows: changed only by `subscribeThrottled`. */
+export interface ShownHolder<T> {
+  current: Shown<T>;
+}
+
 /**
- * `value`, changed at most once per `intervalMs` (the first change after a quiet spell shows at once, the
- * last one of a burst shows when its interval ends), or at once when `immediate`. Decided while rendering,
- * so a throttled change costs no extra commit; a timer re-renders only when nothing else does first.
+ * Keeps `shown.current` at `select(state)`, changed at most once per `intervalMs` (the first change after
+ * a quiet spell shows at once, the last one of a burst when its interval ends), or at once while
+ * `isImmediate(state)`; calls `notify` after each change. `selection` is read at every store update, so it
+ * may change between calls. Returns the unsubscribe, which also drops a pending timer.
  */
-export function useThrottledValue<T>(value: T, intervalMs: number, immediate: boolean): T {
-  const shown = useRef<Shown<T>>({ value, atMs: Number.NEGATIVE_INFINITY });
-  const [, wake] = useReducer((count: number) => count + 1, 0);
-  const nowMs = performance.now();
-  shown.current = nextShown(shown.current, value, nowMs, intervalMs, immediate);
-  const isPending = !Object.is(shown.current.value, value);
-  const dueInMs = Math.max(0, shown.current.atMs + intervalMs - nowMs);
-  useEffect(() => {
-    if (!isPending) return;
-    const timer = setTimeout(wake, dueInMs);
-    return () => clearTimeout(timer);
-  });
-  return shown.current.value;
+export function subscribeThrottled<S, T>(
+  store: SubscribableStore<S>,
+  selection: () => ThrottledSelection<S, T>,
+  shown: ShownHolder<T>,
+  notify: () => void,
+): () => void {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const check = () => {
+    const { select, isImmediate, intervalMs } = selection();
+    const state = store.getState();
+    const value = select(state);
+    const nowMs = performance.now();
+    const next = nextShown(shown.current, value, nowMs, intervalMs, isImmediate(state));
+    if (next !== shown.current) {
+      shown.current = next;
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+      notify();
+    } else if (!Object.is(next.value, value) && timer === null) {
+      timer = setTimeout(
+        () => {
+          timer = null;
+          check();
+        },
+        Math.max(0, next.atMs + intervalMs - nowMs),
+      );
+    }
+  };
+  const unsubscribe = store.subscribe(check);
+  // A change between the holder's first value and this subscription would otherwise wait for the next one.
+  check();
+  return () => {
+    unsubscribe();
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
+  };
+}
+
+/**
+ * `select(state)` through `subscribeThrottled`. Decided in the store's listener, not while rendering: a
+ * component that draws this value does not render at all while a change is held, instead of rendering once
+ * a frame to find out that it may not show it yet. A change that may show is announced inside the store
+ * update that made it, so it lands in the same React commit; a timer announces only the last change of a
+ * burst.
+ */
+export function useThrottledSelection<S, T>(
+  store: SubscribableStore<S>,
+  selection: ThrottledSelection<S, T>,
+): T {
+  // A holder made once, written by the store listener outside React's render.
+  const [shown] = useState<ShownHolder<T>>(() => ({
+    current: { value: selection.select(store.getState()), atMs: Number.NEGATIVE_INFINITY },
+  }));
+  // The listener reads the latest selection; subscribing again on every render would be a cost per render.
+  const latest = useRef(selection);
+  latest.current = selection;
+  const subscribe = useCallback(
+    (notify: () => void) => subscribeThrottled(store, () => latest.current, shown, notify),
+    [store, shown],
+  );
+  const getSnapshot = () => shown.current.value;
+  return useSyncExternalStore(subscribe, getSnapshot, getSnapshot);
 }
