@@ -7,13 +7,7 @@ import { scaleLinear } from 'd3-scale';
 import { select } from 'd3-selection';
 import { type D3ZoomEvent, zoom, zoomIdentity } from 'd3-zoom';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import {
-  indexAtOrAfter,
-  selectVisibleEvents,
-  sourceMessages,
-  useWirelab,
-  type WirelabState,
-} from '../store/index.ts';
+import { indexAtOrAfter, useWirelab } from '../store/index.ts';
 import { layoutSequence, MARGIN } from '../visualizations/sequence/layout.ts';
 import { SequenceDiagram } from '../visualizations/sequence/SequenceDiagram.tsx';
 import {
@@ -24,7 +18,7 @@ import {
   zoomWindow,
 } from '../visualizations/sequence/time-window.ts';
 import { usePresenterTheme } from './presenter-theme.ts';
-import { type ThrottledSelection, useThrottledSelection } from './throttled-value.ts';
+import { useWireSnapshot } from './wire-snapshot.ts';
 import '../visualizations/sequence/sequence.css';
 
 /** Diagram height by theme: the presenter theme has larger type, so rows need more room. */
@@ -38,36 +32,10 @@ const BASE_ENTER_MS = 320;
  * one arrow drawing in, and an SVG transform animation restyles its element on every frame it runs.
  */
 const MAX_ANIMATED_UNITS_PER_RENDER = 3;
-/**
- * While live, the diagram takes new events at most this often. Under hundreds of units a second its rows
- * are a dense band that nobody reads at 60 updates a second, and each update re-lays out and repaints it;
- * at a few units a second every one still shows at once. Paused, stepping and scrubbing are never held.
- */
-const LIVE_UPDATE_MIN_MS = 100;
 /** One press of Zoom in / Zoom out. */
 const ZOOM_STEP = 1.6;
 /** One press of Earlier / Later moves the window by this share of its span. */
 const PAN_SHARE = 0.4;
-
-interface DiagramInput {
-  events: ReturnType<typeof selectVisibleEvents>;
-  messages: ReturnType<typeof sourceMessages>;
-}
-
-let lastInput: DiagramInput = { events: [], messages: [] };
-/** Events and messages together (the layout takes both), the same object while neither changed. */
-function selectDiagramInput(state: WirelabState): DiagramInput {
-  const events = selectVisibleEvents(state);
-  const messages = sourceMessages(state);
-  if (events !== lastInput.events || messages !== lastInput.messages) lastInput = { events, messages };
-  return lastInput;
-}
-
-const DIAGRAM_INPUT: ThrottledSelection<WirelabState, DiagramInput> = {
-  select: selectDiagramInput,
-  isImmediate: (state) => !state.isLive,
-  intervalMs: LIVE_UPDATE_MIN_MS,
-};
 
 function useWidth(element: HTMLElement | null): number {
   const [width, setWidth] = useState(640);
@@ -89,8 +57,9 @@ function formatWindow(window: TimeWindow, originMs: number): string {
 }
 
 export function DiagramPanel() {
-  // Held together: the layout takes both, and chat messages stream in as fast as wire events.
-  const { events, messages } = useThrottledSelection(useWirelab, DIAGRAM_INPUT);
+  // While live, at most every LIVE_REFRESH_MS: its rows are a dense band under load, and each update
+  // lays out and repaints it. Events and messages change together: the layout takes both.
+  const { events, messages } = useWireSnapshot();
   const me = useWirelab((state) => state.name);
   const wireStartMs = useWirelab((state) => state.wireStartMs);
   const importedTrace = useWirelab((state) => state.importedTrace);
@@ -121,7 +90,7 @@ export function DiagramPanel() {
     ? (importedTrace.events[0]?.atMs ?? 0)
     : (wireStartMs ?? events[0]?.atMs ?? 0);
 
-  // While live, new events come at most once per LIVE_UPDATE_MIN_MS; so this runs at most that often.
+  // While live, the snapshot changes at most once per LIVE_REFRESH_MS; so this runs at most that often.
   const layout = useMemo(
     () =>
       window ? layoutSequence({ events, messages, me, window, width, height, originMs, rowMinPx }) : null,

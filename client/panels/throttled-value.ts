@@ -1,6 +1,4 @@
-import { useCallback, useRef, useState, useSyncExternalStore } from 'react';
-
-interface Shown<T> {
+export interface Shown<T> {
   value: T;
   atMs: number;
 }
@@ -82,30 +80,4 @@ export function subscribeThrottled<S, T>(
     if (timer !== null) clearTimeout(timer);
     timer = null;
   };
-}
-
-/**
- * `select(state)` through `subscribeThrottled`. Decided in the store's listener, not while rendering: a
- * component that draws this value does not render at all while a change is held, instead of rendering once
- * a frame to find out that it may not show it yet. A change that may show is announced inside the store
- * update that made it, so it lands in the same React commit; a timer announces only the last change of a
- * burst.
- */
-export function useThrottledSelection<S, T>(
-  store: SubscribableStore<S>,
-  selection: ThrottledSelection<S, T>,
-): T {
-  // A holder made once, written by the store listener outside React's render.
-  const [shown] = useState<ShownHolder<T>>(() => ({
-    current: { value: selection.select(store.getState()), atMs: Number.NEGATIVE_INFINITY },
-  }));
-  // The listener reads the latest selection; subscribing again on every render would be a cost per render.
-  const latest = useRef(selection);
-  latest.current = selection;
-  const subscribe = useCallback(
-    (notify: () => void) => subscribeThrottled(store, () => latest.current, shown, notify),
-    [store, shown],
-  );
-  const getSnapshot = () => shown.current.value;
-  return useSyncExternalStore(subscribe, getSnapshot, getSnapshot);
 }
