@@ -12,6 +12,12 @@ const GESTURE_SCROLL_MS = 1_000;
  * more than the whole frame budget, and only a dozen fit on screen.
  */
 export const CHAT_DOM_ROWS = 100;
+/**
+ * While following, rows leave the top of the DOM this many at a time, not one per new message: a row
+ * removed at the top moves every row below it, and a moved row is laid out, painted and rastered again.
+ * Appended at the bottom, the rows already there stay put, so a frame costs only what it adds.
+ */
+export const CHAT_TRIM_BATCH = 100;
 
 const timeFormat = new Intl.DateTimeFormat(undefined, {
   hour: '2-digit',
@@ -129,8 +135,22 @@ export function ChatLog() {
    */
   const [firstKey, setFirstKey] = useState<string | null>(null);
   const pinnedAt = firstKey === null ? -1 : messages.findIndex((message) => keyOf(message) === firstKey);
-  const start =
-    pinnedAt >= 0 ? pinnedAt : firstKey === null ? Math.max(0, messages.length - CHAT_DOM_ROWS) : 0;
+  /** While following: the first row shown, kept until CHAT_TRIM_BATCH more rows than CHAT_DOM_ROWS pile up. */
+  const followedFrom = useRef<string | null>(null);
+  const followedAt =
+    followedFrom.current === null
+      ? -1
+      : messages.findIndex((message) => keyOf(message) === followedFrom.current);
+  const followStart =
+    followedAt >= 0 && messages.length - followedAt <= CHAT_DOM_ROWS + CHAT_TRIM_BATCH
+      ? followedAt
+      : Math.max(0, messages.length - CHAT_DOM_ROWS);
+  const start = pinnedAt >= 0 ? pinnedAt : firstKey === null ? followStart : 0;
+  const startMessage = firstKey === null ? messages[start] : undefined;
+  const startKey = startMessage ? keyOf(startMessage) : null;
+  useEffect(() => {
+    followedFrom.current = startKey;
+  }, [startKey]);
   const shown = useMemo(() => messages.slice(start), [messages, start]);
 
   useEffect(() => {
