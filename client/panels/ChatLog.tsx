@@ -1,6 +1,8 @@
 import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import type { ChatMessage } from '../../protocol/messages.ts';
 import { eventBySeq, sourceEvents, useWirelab, type WirelabState } from '../store/index.ts';
+import { type ThrottledSelection, useThrottledSelection } from './throttled-value.ts';
+import { LIVE_REFRESH_MS } from './wire-snapshot.ts';
 
 /** Within this many pixels of the bottom, new messages keep the log scrolled down. */
 const STICK_TO_BOTTOM_PX = 48;
@@ -18,6 +20,21 @@ export const CHAT_DOM_ROWS = 100;
  * Appended at the bottom, the rows already there stay put, so a frame costs only what it adds.
  */
 export const CHAT_TRIM_BATCH = 100;
+
+/**
+ * The log takes new messages at most once a slot of this length: at hundreds a second, a refresh on every
+ * frame paid the page's style, layout and paint on every frame for rows nobody reads one by one; 20 a
+ * second still scrolls smoothly, and a message after a quiet spell shows at once. Every message is shown.
+ */
+export const CHAT_REFRESH_MS = 50;
+
+const CHAT_MESSAGES: ThrottledSelection<WirelabState, readonly ChatMessage[]> = {
+  select: (state) => state.messages,
+  isImmediate: () => false,
+  intervalMs: CHAT_REFRESH_MS,
+  // Halfway between the wire views' refreshes (every LIVE_REFRESH_MS from 0), so no frame does both.
+  phaseMs: LIVE_REFRESH_MS / 4,
+};
 
 const timeFormat = new Intl.DateTimeFormat(undefined, {
   hour: '2-digit',
@@ -117,7 +134,7 @@ const MessageRow = memo(function MessageRow({ message, me, isHighlighted, isCarr
 const keyOf = (message: ChatMessage) => `${message.epoch}:${message.seq}`;
 
 export function ChatLog() {
-  const messages = useWirelab((state) => state.messages);
+  const messages = useThrottledSelection(useWirelab, CHAT_MESSAGES);
   const me = useWirelab((state) => state.name);
   const highlighted = useWirelab((state) => state.highlightedMessageSeq);
   const carriedText = useWirelab(selectedCarriedSeqs);

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { nextShown, subscribeThrottled } from './throttled-value.ts';
+import { nextShown, nextSlotMs, subscribeThrottled } from './throttled-value.ts';
 
 describe('nextShown', () => {
   const shown = { value: 'a', atMs: 1_000 };
@@ -18,6 +18,15 @@ describe('nextShown', () => {
 
   it('shows a change at once when asked (a step or a scrub must not wait)', () => {
     expect(nextShown(shown, 'b', 1_001, 100, true)).toEqual({ value: 'b', atMs: 1_001 });
+  });
+
+  it('cuts time into slots from its phase: one change a slot, so views on other phases refresh apart', () => {
+    const held = { value: 'a', atMs: 1_030 };
+    // Slots of 100 ms from 25: [1025, 1125), [1125, 1225), ...
+    expect(nextShown(held, 'b', 1_120, 100, false, 25)).toBe(held);
+    expect(nextShown(held, 'b', 1_125, 100, false, 25)).toEqual({ value: 'b', atMs: 1_125 });
+    expect(nextSlotMs(1_030, 100, 25)).toBe(1_125);
+    expect(nextSlotMs(1_030, 100)).toBe(1_100);
   });
 
   it('an unchanged value is no change', () => {
