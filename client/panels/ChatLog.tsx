@@ -1,6 +1,8 @@
 import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import type { ChatMessage } from '../../protocol/messages.ts';
 import { eventBySeq, sourceEvents, useWirelab, type WirelabState } from '../store/index.ts';
+import { type ThrottledSelection, useThrottledSelection } from './throttled-value.ts';
+import { LIVE_REFRESH_MS } from './wire-snapshot.ts';
 
 /** Within this many pixels of the bottom, new messages keep the log scrolled down. */
 const STICK_TO_BOTTOM_PX = 48;
@@ -12,6 +14,27 @@ const GESTURE_SCROLL_MS = 1_000;
  * more than the whole frame budget, and only a dozen fit on screen.
  */
 export const CHAT_DOM_ROWS = 100;
+/**
+ * While following, rows leave the top of the DOM this many at a time, not one per new message: a row
+ * removed at the top moves every row below it, and a moved row is laid out, painted and rastered again.
+ * Appended at the bottom, the rows already there stay put, so a frame costs only what it adds.
+ */
+export const CHAT_TRIM_BATCH = 100;
+
+/**
+ * The log takes new messages at most once a slot of this length: at hundreds a second, a refresh on every
+ * frame paid the page's style, layout and paint on every frame for rows nobody reads one by one; 20 a
+ * second still scrolls smoothly, and a message after a quiet spell shows at once. Every message is shown.
+ */
+export const CHAT_REFRESH_MS = 50;
+
+const CHAT_MESSAGES: ThrottledSelection<WirelabState, readonly ChatMessage[]> = {
+  select: (state) => state.messages,
+  isImmediate: () => false,
+  intervalMs: CHAT_REFRESH_MS,
+  // Halfway between the wire views' refreshes (every LIVE_REFRESH_MS from 0), so no frame does both.
+  phaseMs: LIVE_REFRESH_MS / 4,
+};
 
 const timeFormat = new Intl.DateTimeFormat(undefined, {
   hour: '2-digit',
@@ -111,7 +134,7 @@ const MessageRow = memo(function MessageRow({ message, me, isHighlighted, isCarr
 const keyOf = (message: ChatMessage) => `${message.epoch}:${message.seq}`;
 
 export function ChatLog() {
-  const messages = useWirelab((state) => state.messages);
+  const messages = useThrottledSelection(useWirelab, CHAT_MESSAGES);
   const me = useWirelab((state) => state.name);
   const highlighted = useWirelab((state) => state.highlightedMessageSeq);
   const carriedText = useWirelab(selectedCarriedSeqs);
@@ -129,8 +152,22 @@ export function ChatLog() {
    */
   const [firstKey, setFirstKey] = useState<string | null>(null);
   const pinnedAt = firstKey === null ? -1 : messages.findIndex((message) => keyOf(message) === firstKey);
-  const start =
-    pinnedAt >= 0 ? pinnedAt : firstKey === null ? Math.max(0, messages.length - CHAT_DOM_ROWS) : 0;
+  /** While following: the first row shown, kept until CHAT_TRIM_BATCH more rows than CHAT_DOM_ROWS pile up. */
+  const followedFrom = useRef<string | null>(null);
+  const followedAt =
+    followedFrom.current === null
+      ? -1
+      : messages.findIndex((message) => keyOf(message) === followedFrom.current);
+  const followStart =
+    followedAt >= 0 && messages.length - followedAt <= CHAT_DOM_ROWS + CHAT_TRIM_BATCH
+      ? followedAt
+      : Math.max(0, messages.length - CHAT_DOM_ROWS);
+  const start = pinnedAt >= 0 ? pinnedAt : firstKey === null ? followStart : 0;
+  const startMessage = firstKey === null ? messages[start] : undefined;
+  const startKey = startMessage ? keyOf(startMessage) : null;
+  useEffect(() => {
+    followedFrom.current = startKey;
+  }, [startKey]);
   const shown = useMemo(() => messages.slice(start), [messages, start]);
 
   useEffect(() => {

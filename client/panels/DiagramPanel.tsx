@@ -7,7 +7,7 @@ import { scaleLinear } from 'd3-scale';
 import { select } from 'd3-selection';
 import { type D3ZoomEvent, zoom, zoomIdentity } from 'd3-zoom';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { indexAtOrAfter, selectVisibleEvents, sourceMessages, useWirelab } from '../store/index.ts';
+import { indexAtOrAfter, useWirelab } from '../store/index.ts';
 import { layoutSequence, MARGIN } from '../visualizations/sequence/layout.ts';
 import { SequenceDiagram } from '../visualizations/sequence/SequenceDiagram.tsx';
 import {
@@ -18,7 +18,7 @@ import {
   zoomWindow,
 } from '../visualizations/sequence/time-window.ts';
 import { usePresenterTheme } from './presenter-theme.ts';
-import { useThrottledValue } from './throttled-value.ts';
+import { useWireSnapshot } from './wire-snapshot.ts';
 import '../visualizations/sequence/sequence.css';
 
 /** Diagram height by theme: the presenter theme has larger type, so rows need more room. */
@@ -32,12 +32,6 @@ const BASE_ENTER_MS = 320;
  * one arrow drawing in, and an SVG transform animation restyles its element on every frame it runs.
  */
 const MAX_ANIMATED_UNITS_PER_RENDER = 3;
-/**
- * While live, the diagram takes new events at most this often. Under hundreds of units a second its rows
- * are a dense band that nobody reads at 60 updates a second, and each update re-lays out and repaints it;
- * at a few units a second every one still shows at once. Paused, stepping and scrubbing are never held.
- */
-const LIVE_UPDATE_MIN_MS = 100;
 /** One press of Zoom in / Zoom out. */
 const ZOOM_STEP = 1.6;
 /** One press of Earlier / Later moves the window by this share of its span. */
@@ -63,10 +57,9 @@ function formatWindow(window: TimeWindow, originMs: number): string {
 }
 
 export function DiagramPanel() {
-  const isLive = useWirelab((state) => state.isLive);
-  const events = useThrottledValue(useWirelab(selectVisibleEvents), LIVE_UPDATE_MIN_MS, !isLive);
-  // Held with the events: the layout takes both, and chat messages stream in as fast.
-  const messages = useThrottledValue(useWirelab(sourceMessages), LIVE_UPDATE_MIN_MS, !isLive);
+  // While live, at most every LIVE_REFRESH_MS: its rows are a dense band under load, and each update
+  // lays out and repaints it. Events and messages change together: the layout takes both.
+  const { events, messages } = useWireSnapshot();
   const me = useWirelab((state) => state.name);
   const wireStartMs = useWirelab((state) => state.wireStartMs);
   const importedTrace = useWirelab((state) => state.importedTrace);
@@ -97,7 +90,7 @@ export function DiagramPanel() {
     ? (importedTrace.events[0]?.atMs ?? 0)
     : (wireStartMs ?? events[0]?.atMs ?? 0);
 
-  // The store hands us a new events array at most once per animation frame; so this runs at most that often.
+  // While live, the snapshot changes at most once per LIVE_REFRESH_MS; so this runs at most that often.
   const layout = useMemo(
     () =>
       window ? layoutSequence({ events, messages, me, window, width, height, originMs, rowMinPx }) : null,

@@ -1,9 +1,10 @@
 import { type KeyboardEvent, useMemo } from 'react';
 import type { WireEvent } from '../../protocol/inspect.ts';
-import { selectVisibleEvents, useWirelab } from '../store/index.ts';
+import { useWirelab } from '../store/index.ts';
 import { FrameInspector } from '../visualizations/frame/FrameInspector.tsx';
 import type { MessageFrameLink } from '../visualizations/frame/WsViews.tsx';
 import { usePresenterTheme } from './presenter-theme.ts';
+import { useWireSnapshot } from './wire-snapshot.ts';
 
 /** The event a unit answers, for context: a 101 answers the upgrade request on the same connection. */
 function contextOf(events: readonly WireEvent[], event: WireEvent): WireEvent | null {
@@ -37,7 +38,7 @@ function messageFramesOf(events: readonly WireEvent[], event: WireEvent): Messag
  * the panel has focus). The selection is set by the Events table and the sequence diagram.
  */
 export function FramePanel() {
-  const events = useWirelab(selectVisibleEvents);
+  const { events } = useWireSnapshot();
   const selectedSeq = useWirelab((state) => state.selectedEventSeq);
   const selectEvent = useWirelab((state) => state.selectEvent);
   // Projected, eight bytes a row: the grid's type is twice as large in the same width.

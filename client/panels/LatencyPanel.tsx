@@ -1,8 +1,9 @@
 import { useMemo, useState } from 'react';
-import { selectVisibleEvents, sourceMessages, useWirelab } from '../store/index.ts';
+import { useWirelab } from '../store/index.ts';
 import { LatencyTimeline } from '../visualizations/latency/LatencyTimeline.tsx';
 import type { TimeScaleKind } from '../visualizations/latency/layout.ts';
 import { buildLatencyReport } from '../visualizations/latency/report.ts';
+import { useWireSnapshot } from './wire-snapshot.ts';
 
 const NO_ARRIVALS: ReadonlyMap<string, number> = new Map();
 
@@ -36,10 +37,8 @@ export function ScaleChoice({
 
 /** The latency tab: the visible wire events and messages, stage by stage, with statistics and overhead. */
 export function LatencyPanel() {
-  const events = useWirelab(selectVisibleEvents);
-  const messages = useWirelab(sourceMessages);
+  const { events, messages, receivedAtMs: liveArrivals } = useWireSnapshot();
   const isTrace = useWirelab((state) => state.importedTrace !== null);
-  const liveArrivals = useWirelab((state) => state.receivedAtMs);
   const liveClock = useWirelab((state) => state.clock);
   const highlightedSeq = useWirelab((state) => state.highlightedMessageSeq);
   const highlightMessage = useWirelab((state) => state.highlightMessage);

@@ -1,17 +1,26 @@
 import { type FormEvent, useId, useMemo, useState } from 'react';
-import { presentNames, useWirelab } from '../store/index.ts';
+import { presentNames, useWirelab, type WirelabState } from '../store/index.ts';
+
+/**
+ * The other people present, one name a line: a string, so the form re-renders only when someone joins or
+ * leaves, not with every message (hundreds a second under load).
+ */
+function otherNamesText(state: WirelabState): string {
+  return presentNames(state.messages)
+    .filter((name) => name !== state.name)
+    .join('\n');
+}
 
 export function MessageForm() {
   const joined = useWirelab((state) => state.joined);
-  const me = useWirelab((state) => state.name);
-  const messages = useWirelab((state) => state.messages);
+  const othersText = useWirelab(otherNamesText);
   const sendError = useWirelab((state) => state.sendError);
   const sendMessage = useWirelab((state) => state.sendMessage);
   const [text, setText] = useState('');
   const [to, setTo] = useState('');
   const [sending, setSending] = useState(0);
   const namesListId = useId();
-  const others = useMemo(() => presentNames(messages).filter((name) => name !== me), [messages, me]);
+  const others = useMemo(() => (othersText === '' ? [] : othersText.split('\n')), [othersText]);
 
   const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();

@@ -7,6 +7,7 @@ import { parseTrace } from '../../protocol/trace.ts';
 import { PLAYBACK_SPEEDS, type PlaybackSpeed, sourceEvents, useWirelab } from '../store/index.ts';
 import { restorePresenterTheme, setPresenterTheme, usePresenterTheme } from './presenter-theme.ts';
 import { buildTrace, downloadText, traceFileName } from './trace-file.ts';
+import { useWireSnapshot } from './wire-snapshot.ts';
 
 const SPEED_LABELS: Readonly<Record<PlaybackSpeed, string>> = {
   1: '1× (real time)',
@@ -19,7 +20,7 @@ function isSpeed(value: number): value is PlaybackSpeed {
 }
 
 function Scrubber() {
-  const events = useWirelab(sourceEvents);
+  const events = useWireSnapshot().allEvents;
   const isLive = useWirelab((state) => state.isLive);
   const cutoff = useWirelab((state) => state.cutoffEventSeq);
   const scrubTo = useWirelab((state) => state.scrubTo);

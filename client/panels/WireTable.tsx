@@ -1,8 +1,9 @@
 import { type KeyboardEvent, memo, useMemo } from 'react';
 import type { WireEvent } from '../../protocol/inspect.ts';
 import { closeCodeName } from '../../protocol/wire/ws-names.ts';
-import { selectVisibleEvents, useWirelab } from '../store/index.ts';
+import { useWirelab } from '../store/index.ts';
 import { DIRECTION_TEXT, eventDetail, formatRelativeMs } from './wire-format.ts';
+import { useWireSnapshot } from './wire-snapshot.ts';
 
 /** Rows in the table; the full ring stays in the store for the other views. */
 export const WIRE_TABLE_ROWS = 50;
@@ -83,11 +84,11 @@ const WireRow = memo(function WireRow({
 });
 
 export function WireTable() {
-  const events = useWirelab(selectVisibleEvents);
+  const { events } = useWireSnapshot();
   const startMs = useWirelab((state) => state.wireStartMs);
   const selectedSeq = useWirelab((state) => state.selectedEventSeq);
   const selectEvent = useWirelab((state) => state.selectEvent);
-  // The store changes this array at most once per animation frame, so this runs at most that often.
+  // While live the snapshot changes at most once per LIVE_REFRESH_MS, so this runs at most that often.
   const recent = useMemo(() => events.slice(-WIRE_TABLE_ROWS).reverse(), [events]);
   if (recent.length === 0 || startMs === null) return null;
   const focusSeq = recent.some((event) => event.eventSeq === selectedSeq) ? selectedSeq : recent[0]?.eventSeq;

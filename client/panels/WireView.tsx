@@ -4,6 +4,7 @@ import { FramePanel } from './FramePanel.tsx';
 import { PlaybackControls } from './PlaybackControls.tsx';
 import { WireTabs } from './WireTabs.tsx';
 import { clockLine } from './wire-format.ts';
+import { useWireSnapshot } from './wire-snapshot.ts';
 
 function InspectorStatus() {
   const joined = useWirelab((state) => state.joined);
@@ -39,7 +40,7 @@ function ClockLine() {
 }
 
 function UnitCounts() {
-  const counts = useWirelab((state) => state.wireUnitCounts);
+  const counts = useWireSnapshot().unitCounts;
   const seen = WIRE_UNITS.filter((unit) => counts[unit] > 0);
   if (seen.length === 0) return <p className="hint">Nothing captured yet.</p>;
   return (

@@ -12,6 +12,7 @@ import { type ClockEstimate, ClockEstimator, pageNowMs } from './clock-sync.ts';
 import { Listeners } from './listeners.ts';
 import { ReconnectPolicy, type ReconnectPolicyOptions } from './reconnect.ts';
 import type { ConnectionStatus, StatusChange, Unsubscribe } from './types.ts';
+import { createWatchdog } from './watchdog.ts';
 
 /** Time requests right after each open: several samples quickly, so one lucky short round trip wins. */
 
@@ -113,7 +114,9 @@ export function createInspector(options: InspectorOptions): Inspector {
   let status: ConnectionStatus | null = null;
   let socket: WebSocket | null = null;
   let reconnectTimer: ReturnType<typeof setTimeout> | null = null;
-  let livenessTimer: ReturnType<typeof setTimeout> | null = null;
+  const liveness = createWatchdog(() =>
+    reconnectLater(`no frame for ${livenessTimeoutMs / 1000} s`, CLOSE_LIVENESS_TIMEOUT),
+  );
   let clockTimer: ReturnType<typeof setTimeout> | null = null;
   let timeRequestsOnSocket = 0;
   // One socket message is one event; those that arrive in one task go to listeners as one array.
@@ -136,13 +139,7 @@ export function createInspector(options: InspectorOptions): Inspector {
     return null;
   };
 
-  const armLiveness = () => {
-    livenessTimer = clearTimer(livenessTimer);
-    livenessTimer = setTimeout(() => {
-      livenessTimer = null;
-      reconnectLater(`no frame for ${livenessTimeoutMs / 1000} s`, CLOSE_LIVENESS_TIMEOUT);
-    }, livenessTimeoutMs);
-  };
+  const armLiveness = () => liveness.feed(livenessTimeoutMs);
 
   const requestTime = () => {
     clockTimer = null;
@@ -235,7 +232,7 @@ export function createInspector(options: InspectorOptions): Inspector {
   };
 
   const dropSocket = (code: number, reason: string) => {
-    livenessTimer = clearTimer(livenessTimer);
+    liveness.stop();
     clockTimer = clearTimer(clockTimer);
     const old = socket;
     socket = null;

@@ -24,6 +24,7 @@ import {
   TransportClosedError,
   type TransportOptions,
 } from './types.ts';
+import { createWatchdog } from './watchdog.ts';
 
 /**
  * The browser answers the server's pings itself and never shows them to us, so the server sends a
@@ -109,7 +110,9 @@ export function createWebSocketTransport(options: WebSocketOptions): Transport {
   let status: ConnectionStatus | null = null;
   let socket: WebSocket | null = null;
   let reconnectTimer: ReturnType<typeof setTimeout> | null = null;
-  let livenessTimer: ReturnType<typeof setTimeout> | null = null;
+  const liveness = createWatchdog((timeoutMs) =>
+    reconnectLater(`no frame for ${timeoutMs / 1000} s: the connection is dead`, CLOSE_LIVENESS_TIMEOUT),
+  );
   /** What the current socket's resume frame said; each new socket starts without it. */
   let heartbeatMs: number | undefined;
 
@@ -144,14 +147,7 @@ export function createWebSocketTransport(options: WebSocketOptions): Transport {
     entry.sentOn = socket;
   };
 
-  const armLiveness = () => {
-    if (livenessTimer !== null) clearTimeout(livenessTimer);
-    const timeoutMs = livenessTimeoutMs(heartbeatMs, fallbackLivenessMs);
-    livenessTimer = setTimeout(() => {
-      livenessTimer = null;
-      reconnectLater(`no frame for ${timeoutMs / 1000} s: the connection is dead`, CLOSE_LIVENESS_TIMEOUT);
-    }, timeoutMs);
-  };
+  const armLiveness = () => liveness.feed(livenessTimeoutMs(heartbeatMs, fallbackLivenessMs));
 
   const onFrame = (current: WebSocket, data: unknown) => {
     // Any frame proves the connection alive, a chat message as much as a heartbeat.
@@ -257,8 +253,7 @@ export function createWebSocketTransport(options: WebSocketOptions): Transport {
   };
 
   const dropSocket = (code: number, reason: string) => {
-    if (livenessTimer !== null) clearTimeout(livenessTimer);
-    livenessTimer = null;
+    liveness.stop();
     const old = socket;
     socket = null;
     if (old && old.readyState <= WebSocket.OPEN) old.close(code, reason);

@@ -3,8 +3,18 @@
  * dashes are presentation attributes, so an exported SVG looks the same without the page's CSS (which
  * only adds focus, hover, animation and the presenter theme). Never imports the store.
  */
-import { type KeyboardEvent, memo, type Ref, useState } from 'react';
-import type { Arrow, ArrowStyle, Channel, Gap, Hold, Lane, Relay, SequenceLayout } from './layout.ts';
+import { type KeyboardEvent, memo, type PointerEvent, type Ref, useState } from 'react';
+import {
+  type Arrow,
+  type ArrowStyle,
+  type Channel,
+  type Gap,
+  type Hold,
+  type Lane,
+  type Relay,
+  relayKey,
+  type SequenceLayout,
+} from './layout.ts';
 
 export const DIAGRAM_COLORS = {
   in: '#8a5300',
@@ -289,11 +299,20 @@ function sameRelay(a: Relay, b: Relay): boolean {
 }
 
 const RelayView = memo(
-  function RelayView({ relay, showLabel }: { relay: Relay; showLabel: boolean }) {
-    const text = `${relay.label}, committed at the server (its bytes are in ${relay.from}'s own capture)`;
+  function RelayView({
+    relay,
+    showLabel,
+    hasTitle,
+  }: {
+    relay: Relay;
+    showLabel: boolean;
+    hasTitle: boolean;
+  }) {
     return (
       <g className="seq-relay" data-relay-seq={relay.seq} transform={rowTransform(relay.y)}>
-        <title>{text}</title>
+        {hasTitle && (
+          <title>{`${relay.label}, committed at the server (its bytes are in ${relay.from}'s own capture)`}</title>
+        )}
         <line
           x1={relay.x1}
           y1={0}
@@ -318,7 +337,10 @@ const RelayView = memo(
       </g>
     );
   },
-  (before, after) => before.showLabel === after.showLabel && sameRelay(before.relay, after.relay),
+  (before, after) =>
+    before.showLabel === after.showLabel &&
+    before.hasTitle === after.hasTitle &&
+    sameRelay(before.relay, after.relay),
 );
 
 interface ArrowViewProps {
@@ -326,6 +348,8 @@ interface ArrowViewProps {
   isSelected: boolean;
   isHighlighted: boolean;
   showLabel: boolean;
+  /** The tooltip with the unit's exact time (see `titled` in SequenceDiagram). */
+  hasTitle: boolean;
   isNew: boolean;
   onSelect: ((eventSeq: number) => void) | undefined;
 }
@@ -345,12 +369,13 @@ interface ArrowBodyProps {
   isSelected: boolean;
   isHighlighted: boolean;
   showLabel: boolean;
+  hasTitle: boolean;
   isEntering: boolean;
 }
 
 /** What an arrow draws, at y = 0: its row's group places it. */
 const ArrowBody = memo(
-  function ArrowBody({ arrow, isSelected, isHighlighted, showLabel, isEntering }: ArrowBodyProps) {
+  function ArrowBody({ arrow, isSelected, isHighlighted, showLabel, hasTitle, isEntering }: ArrowBodyProps) {
     const stroke = STROKES[arrow.style];
     const color = colorOf(arrow);
     const midX = (arrow.x1 + arrow.x2) / 2;
@@ -360,7 +385,7 @@ const ArrowBody = memo(
     const width = Math.abs(arrow.x2 - arrow.x1);
     return (
       <>
-        <title>{`${arrow.ariaLabel}, at ${arrow.timeLabel}`}</title>
+        {hasTitle && <title>{`${arrow.ariaLabel}, at ${arrow.timeLabel}`}</title>}
         {isSelected && (
           <rect
             className="seq-selection"
@@ -435,12 +460,21 @@ const ArrowBody = memo(
     before.isSelected === after.isSelected &&
     before.isHighlighted === after.isHighlighted &&
     before.showLabel === after.showLabel &&
+    before.hasTitle === after.hasTitle &&
     before.isEntering === after.isEntering &&
     sameArrowBody(before.arrow, after.arrow),
 );
 
 const ArrowView = memo(
-  function ArrowView({ arrow, isSelected, isHighlighted, showLabel, isNew, onSelect }: ArrowViewProps) {
+  function ArrowView({
+    arrow,
+    isSelected,
+    isHighlighted,
+    showLabel,
+    hasTitle,
+    isNew,
+    onSelect,
+  }: ArrowViewProps) {
     // Decided once, at mount: a unit animates in when it is new on the wire, never again on re-render.
     const [isEntering] = useState(isNew);
     const classes = [
@@ -484,6 +518,7 @@ const ArrowView = memo(
           isSelected={isSelected}
           isHighlighted={isHighlighted}
           showLabel={showLabel}
+          hasTitle={hasTitle}
           isEntering={isEntering}
         />
       </g>
@@ -493,6 +528,7 @@ const ArrowView = memo(
     before.isSelected === after.isSelected &&
     before.isHighlighted === after.isHighlighted &&
     before.showLabel === after.showLabel &&
+    before.hasTitle === after.hasTitle &&
     before.onSelect === after.onSelect &&
     (before.arrow === after.arrow ||
       (before.arrow.y === after.arrow.y && sameArrowBody(before.arrow, after.arrow))),
@@ -540,6 +576,16 @@ export function SequenceDiagram({
   summary,
 }: SequenceDiagramProps) {
   const { width, height, top, bottom } = layout;
+  // Crowded (rows too close for labels), only the arrow or mark under the pointer carries its tooltip: at
+  // hundreds of units a second a <title> per row was two of every five elements created and removed.
+  const [pointed, setPointed] = useState<string | null>(null);
+  const titled = (key: string) => layout.showLabels || pointed === key;
+  const onPointerOver = (event: PointerEvent<SVGSVGElement>) => {
+    const target = event.target instanceof Element ? event.target : null;
+    const arrowSeq = target?.closest('[data-event-seq]')?.getAttribute('data-event-seq');
+    const relaySeq = target?.closest('[data-relay-seq]')?.getAttribute('data-relay-seq');
+    setPointed(arrowSeq ? `arrow-${arrowSeq}` : relaySeq ? relayKey(relaySeq) : null);
+  };
   return (
     <svg
       ref={svgRef}
@@ -553,6 +599,7 @@ export function SequenceDiagram({
       fontFamily={FONT}
       fontSize="11"
       style={{ ['--seq-enter-ms' as string]: `${Math.round(enterMs)}ms` }}
+      onPointerOver={layout.showLabels ? undefined : onPointerOver}
     >
       <Defs />
       <rect className="seq-background" width={width} height={height} fill={DIAGRAM_COLORS.background} />
@@ -605,7 +652,12 @@ export function SequenceDiagram({
       </g>
       <g className="seq-relays">
         {layout.relays.map((relay) => (
-          <RelayView key={relay.key} relay={relay} showLabel={layout.showLabels} />
+          <RelayView
+            key={relay.key}
+            relay={relay}
+            showLabel={layout.showLabels}
+            hasTitle={titled(relay.key)}
+          />
         ))}
       </g>
       <g className="seq-arrows">
@@ -616,6 +668,7 @@ export function SequenceDiagram({
             isSelected={arrow.eventSeq === selectedEventSeq}
             isHighlighted={highlightedMessageSeq !== null && arrow.seqs.includes(highlightedMessageSeq)}
             showLabel={layout.showLabels}
+            hasTitle={titled(`arrow-${arrow.eventSeq}`)}
             isNew={arrow.eventSeq > animateAfterSeq}
             onSelect={onSelect}
           />

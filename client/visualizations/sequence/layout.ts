@@ -26,6 +26,8 @@ export const DEFAULT_ROW_MIN_PX = 18;
 export const LABEL_MIN_ROW_PX = 12;
 export const MARGIN = { top: 52, right: 16, bottom: 28, left: 64 } as const;
 export const HOLD_WIDTH_PX = 10;
+/** A relay's key: the view finds the relay under the pointer by its `data-relay-seq`. */
+export const relayKey = (seq: number | string): string => `relay-${seq}`;
 /** Transports that keep a connection open all the time: a closed one with no other open is a gap. */
 const GAP_TRANSPORTS: readonly WireTransport[] = ['sse', 'websocket', 'long-polling'];
 
@@ -408,7 +410,7 @@ export function layoutSequence(input: LayoutInput): SequenceLayout {
     } else if (row.message) {
       const message = row.message;
       relays.push({
-        key: `relay-${message.seq}`,
+        key: relayKey(message.seq),
         seq: message.seq,
         from: message.from,
         x1: round(laneX(message.from)),
