@@ -15,7 +15,8 @@ import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { WireEvent } from '../../protocol/inspect.ts';
 import { ID_PATTERN } from '../../protocol/messages.ts';
-import { ConnectionRecorder, type DecodedUnit, detailsOf, type Exchange } from './connection-recorder.ts';
+import { ConnectionRecorder, type Exchange } from './connection-recorder.ts';
+import { DecodedUnit } from './decoded-unit.ts';
 import { Ring } from './ring.ts';
 import { nowMs, type SocketTap, tapSocket } from './socket-tap.ts';
 
@@ -44,7 +45,7 @@ export type WireListener = () => void;
 type Kept = WireEvent | DecodedUnit;
 
 function unitEvent(eventSeq: number, client: string, unit: DecodedUnit): WireEvent {
-  const details = detailsOf(unit);
+  const details = unit.details();
   const { bytes, exchange } = unit;
   return {
     type: 'wire',
@@ -140,7 +141,7 @@ export class Recorder {
     for (let index = Math.max(0, fromSeq - oldestSeq); events.length < max; index += 1) {
       const kept = ring.events.at(index);
       if (!kept) break;
-      if ('details' in kept) {
+      if (kept instanceof DecodedUnit) {
         const event = unitEvent(oldestSeq + index, client, kept);
         ring.events.replace(index, event);
         events.push(event);
@@ -218,6 +219,8 @@ class CapturedConnection {
   /** Clients that had an exchange on this connection: each sees its open and its close. */
   readonly #clients = new Set<string>();
   #upgradeDecided = false;
+  /** Let go of: units the decoder still cuts from bytes it already had are not kept. */
+  #detached = false;
   #lastClient: string | null = null;
   readonly #peer: string;
 
@@ -226,29 +229,47 @@ class CapturedConnection {
     this.#connId = connId;
     this.#openedAtMs = nowMs();
     this.#peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
-    this.#decoder = new ConnectionRecorder({
-      connId,
-      maxUnitBytes: recorder.options.maxUnitBytes,
-      maxScanBytes: recorder.options.maxScanBytes,
-    });
+    const decoder = new ConnectionRecorder(
+      {
+        connId,
+        maxUnitBytes: recorder.options.maxUnitBytes,
+        maxScanBytes: recorder.options.maxScanBytes,
+      },
+      (unit) => this.#onUnit(unit),
+    );
+    this.#decoder = decoder;
     this.#tap = tapSocket(socket, {
-      bytes: (direction, chunk, atMs) => this.#handle(this.#decoder.push(direction, chunk, atMs)),
+      read: (chunk, atMs) => {
+        decoder.push('in', chunk, atMs);
+        this.#decideAfterUpgrade();
+      },
+      written: (chunk, atMs) => {
+        decoder.push('out', chunk, atMs);
+        this.#decideAfterUpgrade();
+      },
+      writtenString: (text, encoding, atMs) => {
+        const bytes = decoder.pushString('out', text, encoding, atMs);
+        this.#decideAfterUpgrade();
+        return bytes;
+      },
       closed: (atMs) => this.#closed(atMs),
     });
   }
 
-  #handle(units: DecodedUnit[]): void {
-    for (const unit of units) {
-      if (unit.exchange.isInspector) {
-        // The inspector's own bytes are never captured: let go of this socket entirely.
-        this.#tap.detach();
-        return;
-      }
-      const client = this.#clientOf(unit.exchange);
-      if (client === null) continue;
-      this.#recorder.recordUnit(client, unit);
+  #onUnit(unit: DecodedUnit): void {
+    if (this.#detached) return;
+    if (unit.exchange.isInspector) {
+      // The inspector's own bytes are never captured: let go of this socket entirely.
+      this.#detach();
+      return;
     }
-    this.#decideAfterUpgrade();
+    const client = this.#clientOf(unit.exchange);
+    if (client !== null) this.#recorder.recordUnit(client, unit);
+  }
+
+  #detach(): void {
+    this.#detached = true;
+    this.#tap.detach();
   }
 
   /** A chat WebSocket nobody is watching is let go at the upgrade: its frames then cost nothing. */
@@ -257,7 +278,7 @@ class CapturedConnection {
     if (!upgraded || this.#upgradeDecided) return;
     this.#upgradeDecided = true;
     const client = upgraded.client;
-    if (client === null || !this.#recorder.keeps(client)) this.#tap.detach();
+    if (client === null || !this.#recorder.keeps(client)) this.#detach();
   }
 
   /** The unit's client, announcing this connection's open to a client seeing it for the first time. */
@@ -278,7 +299,7 @@ class CapturedConnection {
   }
 
   #closed(atMs: number): void {
-    this.#handle(this.#decoder.close(atMs));
+    this.#decoder.close(atMs);
     const error = this.#decoder.closeError;
     const wsClosing = this.#decoder.wsClosing;
     for (const client of this.#clients) {

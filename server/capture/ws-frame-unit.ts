@@ -6,21 +6,22 @@
  * compressed message, which must be joined or inflated in order; a Close, whose code the connection's
  * close reports; a frame bigger than the unit cap, whose bytes are not all kept) is read at once.
  */
-import { describeWsFrame, type WsDescribeOptions, type WsRawFrame } from '../../protocol/wire/ws-frame.ts';
+import type { WireDirection, WireUnit } from '../../protocol/inspect.ts';
+import { describeWsFrame, type WsDescribeOptions, type WsSplitFrame } from '../../protocol/wire/ws-frame.ts';
 import { WsMessageStream } from '../../protocol/wire/ws-message-stream.ts';
-import { type DeflateContext, type UnitDetails, wsFrameDetails } from './unit-details.ts';
+import type { TakenUnit } from './byte-window.ts';
+import { DecodedUnit } from './decoded-unit.ts';
+import { type DeflateContext, type Exchange, type UnitDetails, wsFrameDetails } from './unit-details.ts';
 
-/** What reading a frame of one connection and direction needs besides its bytes. */
+/** What every frame of one connection and direction shares: who it is, and what reading it needs. */
 export interface WsReadContext {
+  connId: number;
+  exchange: Exchange;
+  dir: WireDirection;
   describe: WsDescribeOptions;
   deflate: DeflateContext;
   maxUnitBytes: number;
   maxScanBytes: number;
-}
-
-/** Details not built yet: `build` makes them (the caller keeps the result). */
-export interface PendingDetails {
-  build(): UnitDetails;
 }
 
 const OPCODE_CONTINUATION = 0;
@@ -29,18 +30,20 @@ const OPCODE_BINARY = 2;
 const OPCODE_CLOSE = 8;
 
 /**
- * The frame's details for later, or null when it must be read now. `unitBytes` are the bytes the unit
- * kept; they must be exactly the frame, all of it, so the frame can be read again from them alone. Counts the frame's
- * message in `messages` when it is a whole one (the only state such a frame touches).
+ * The frame as a unit to read later, or null when it must be read now. `taken` is where the window put
+ * its bytes; they must be exactly the frame, all of it, so the frame can be read again from them alone.
+ * Counts the frame's message in `messages` when it is a whole one (the only state such a frame touches).
  */
 export function deferWsFrame(
-  raw: WsRawFrame,
-  unitBytes: Uint8Array,
+  frame: WsSplitFrame,
+  taken: Readonly<TakenUnit>,
+  atMs: number,
   messages: WsMessageStream | null,
   context: WsReadContext,
-): PendingDetails | null {
-  if (unitBytes.length !== raw.byteLength || raw.keptPayload.length !== raw.payloadLength) return null;
-  const b0 = raw.header[0] ?? 0;
+): WsFrameUnit | null {
+  const whole = taken.byteLength === frame.byteLength && taken.keptLength === frame.byteLength;
+  if (!whole || !frame.isPayloadKept) return null;
+  const b0 = frame.firstByte;
   const opcode = b0 & 0x0f;
   if (opcode === OPCODE_CONTINUATION || opcode === OPCODE_CLOSE) return null;
   let messageIndex: number | null = null;
@@ -49,60 +52,68 @@ export function deferWsFrame(
     if (!messages || !wholeUncompressed || !messages.isBetweenMessages) return null;
     messageIndex = messages.skipWholeMessage();
   }
-  return new DeferredWsFrame(
-    context,
-    unitBytes,
-    raw.header.length,
-    raw.index,
-    raw.byteOffset,
-    raw.payloadLength,
-    raw.fragmentOpcode,
-    messageIndex,
-  );
+  return new WsFrameUnit(context, atMs, taken, frame, messageIndex);
 }
 
-/** Kept per deferred frame: the unit's bytes and six numbers; the context is shared by the direction. */
-class DeferredWsFrame implements PendingDetails {
+/** A frame kept for later: its place in the slab and six numbers; the context is shared by its direction. */
+export class WsFrameUnit extends DecodedUnit {
   readonly #context: WsReadContext;
-  readonly #bytes: Uint8Array;
   readonly #headerLength: number;
   readonly #index: number;
   /** Where the frame starts among the direction's WebSocket bytes (decode errors name it). */
-  readonly #byteOffset: number;
+  readonly #frameOffset: number;
   readonly #payloadLength: number;
   readonly #fragmentOpcode: number;
   readonly #messageIndex: number | null;
 
   constructor(
     context: WsReadContext,
-    bytes: Uint8Array,
-    headerLength: number,
-    index: number,
-    byteOffset: number,
-    payloadLength: number,
-    fragmentOpcode: number,
+    atMs: number,
+    taken: Readonly<TakenUnit>,
+    frame: WsSplitFrame,
     messageIndex: number | null,
   ) {
+    super(atMs, taken.byteLength, taken);
     this.#context = context;
-    this.#bytes = bytes;
-    this.#headerLength = headerLength;
-    this.#index = index;
-    this.#byteOffset = byteOffset;
-    this.#payloadLength = payloadLength;
-    this.#fragmentOpcode = fragmentOpcode;
+    this.#headerLength = frame.headerLength;
+    this.#index = frame.index;
+    this.#frameOffset = frame.byteOffset;
+    this.#payloadLength = frame.payloadLength;
+    this.#fragmentOpcode = frame.fragmentOpcode;
     this.#messageIndex = messageIndex;
   }
 
-  build(): UnitDetails {
+  get connId(): number {
+    return this.#context.connId;
+  }
+
+  get exchange(): Exchange {
+    return this.#context.exchange;
+  }
+
+  get dir(): WireDirection {
+    return this.#context.dir;
+  }
+
+  get unit(): WireUnit {
+    return 'ws-frame';
+  }
+
+  get isDeferred(): boolean {
+    return true;
+  }
+
+  details(): UnitDetails {
     const context = this.#context;
+    const bytes = this.bytes;
     const frame = describeWsFrame(
       {
         index: this.#index,
-        byteOffset: this.#byteOffset,
-        byteLength: this.#bytes.length,
-        header: this.#bytes.subarray(0, this.#headerLength),
+        byteOffset: this.#frameOffset,
+        byteLength: bytes.length,
+        header: bytes.subarray(0, this.#headerLength),
         payloadLength: this.#payloadLength,
-        keptPayload: this.#bytes.subarray(this.#headerLength),
+        keptPayload: bytes.subarray(this.#headerLength),
         fragmentOpcode: this.#fragmentOpcode,
       },
       context.describe,
@@ -119,6 +130,6 @@ class DeferredWsFrame implements PendingDetails {
             firstMessageIndex: this.#messageIndex,
           }).push(frame);
     // The unit starts at the frame's first byte: layers move from stream offsets to the unit's.
-    return wsFrameDetails(frame, place, context.deflate, -this.#byteOffset, context.maxUnitBytes);
+    return wsFrameDetails(frame, place, context.deflate, -this.#frameOffset, context.maxUnitBytes);
   }
 }
