@@ -484,7 +484,7 @@ describe('properties', () => {
                 frame.payloadLength,
                 frame.fragmentOpcode,
               ]);
-              split.push(describeWsFrame(raw, options));
+              split.push(describeWsFrame(raw));
             });
             previous = cut;
           }
