@@ -85,7 +85,8 @@ export class ByteWindow {
     this.#makeRoom(inProgress, length);
     const at = this.#slabStart + inProgress;
     this.#slab.write(text, at, length, encoding);
-    const bytes = this.#slab.subarray(at, at + length);
+    // A plain view: Node writes any Uint8Array, and a Buffer view costs a derived constructor.
+    const bytes = new Uint8Array(this.#slab.buffer, this.#slab.byteOffset + at, length);
     this.#pending = bytes;
     this.#pendingOffset = this.#end;
     this.#end += length;

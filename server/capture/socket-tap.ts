@@ -40,8 +40,11 @@ interface WritableHooks {
   _writev?: WritevFn;
 }
 
+/** Fixed for the life of the process; read once, as the getter goes into Node's C++ on every call. */
+const TIME_ORIGIN_MS = performance.timeOrigin;
+
 export function nowMs(): number {
-  return performance.timeOrigin + performance.now();
+  return TIME_ORIGIN_MS + performance.now();
 }
 
 /** What the sink records for a chunk, and what Node then writes: the same bytes. */
