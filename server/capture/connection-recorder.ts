@@ -14,7 +14,7 @@ import {
 import type { DecodeError, Layer } from '../../protocol/wire/layers.ts';
 import { type NegotiatedDeflate, negotiatedDeflate } from '../../protocol/wire/ws-deflate.ts';
 import { ByteWindow } from './byte-window.ts';
-import { type DecodedUnit, DescribedUnit } from './decoded-unit.ts';
+import { DescribedUnit } from './decoded-unit.ts';
 import { SseBody } from './sse-body.ts';
 import {
   type Exchange,
@@ -25,13 +25,11 @@ import {
   shiftLayers,
   UNKNOWN_EXCHANGE,
 } from './unit-details.ts';
-import { WsStream } from './ws-stream.ts';
+import { type UnitListener, WsStream } from './ws-stream.ts';
 
-export type { DecodedUnit } from './decoded-unit.ts';
+export type { DecodedUnit, UnitRows } from './decoded-unit.ts';
 export type { Exchange } from './unit-details.ts';
-
-/** Told each unit as it is cut off the stream, in byte order per direction. */
-export type UnitListener = (unit: DecodedUnit) => void;
+export type { UnitListener } from './ws-stream.ts';
 
 /** What an HTTP unit in progress has gathered; its layers' offsets still count from the stream's start. */
 interface UnitParts {
@@ -196,6 +194,8 @@ export class ConnectionRecorder {
         messageSeqs: NO_SEQS,
         error,
       }),
+      0,
+      exchange,
     );
   }
 
@@ -207,6 +207,8 @@ export class ConnectionRecorder {
         layers,
         messageSeqs: parts.messageSeqs,
       }),
+      0,
+      parts.exchange,
     );
   }
 

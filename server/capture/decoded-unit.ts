@@ -1,43 +1,39 @@
 /**
- * A unit as the capture keeps it until someone reads it: one object per unit, its bytes a place in its
- * window's slab (a view is made when they are read). Under CAPTURE_ALL a ring holds thousands of these
- * per client and most are never read, so what each one costs the garbage collector is what capture
- * costs: the objects kept per frame (a unit, its pending details, a view of its bytes) were most of what
- * every scavenge copied.
+ * A unit as the capture hands it to inspectors, and what a ring keeps of it until then. Under CAPTURE_ALL
+ * a ring holds thousands of units per client and most are never read, so what each costs the garbage
+ * collector is much of what capture costs: the objects kept per frame (a unit, its pending details, a
+ * view of its bytes) were most of what every scavenge copied. So a unit's bytes are a place in its
+ * window's slab, and the frames that are read later are rows of a table (ws-frame-unit.ts), not objects:
+ * a ring keeps the table and the row, and the unit object is made when someone reads it.
  */
 import type { WireDirection, WireUnit } from '../../protocol/inspect.ts';
 import type { SlabBytes } from './byte-window.ts';
 import type { Exchange, UnitDetails } from './unit-details.ts';
 
-export abstract class DecodedUnit {
-  readonly atMs: number;
-  /** The unit's full length on the wire; at most maxUnitBytes of it are kept. */
-  readonly byteLength: number;
-  readonly #slab: Uint8Array;
-  readonly #slabOffset: number;
-  readonly #keptLength: number;
+/** What a ring keeps for a unit: the unit itself, or a table that holds it as one of its rows. */
+export interface UnitRows {
+  /** The unit at `row`, as an object (a unit object is its own only row). */
+  unitAt(row: number): DecodedUnit;
+}
 
-  constructor(atMs: number, byteLength: number, kept: Readonly<SlabBytes>) {
-    this.atMs = atMs;
-    this.byteLength = byteLength;
-    this.#slab = kept.slab;
-    this.#slabOffset = kept.slabOffset;
-    this.#keptLength = kept.keptLength;
-  }
-
+export abstract class DecodedUnit implements UnitRows {
   /** The connection it crossed (ConnectionRecorderOptions.connId). */
   abstract get connId(): number;
   abstract get exchange(): Exchange;
   abstract get dir(): WireDirection;
   abstract get unit(): WireUnit;
+  abstract get atMs(): number;
+  /** The unit's full length on the wire; at most maxUnitBytes of it are kept. */
+  abstract get byteLength(): number;
+  /** The kept bytes: the first maxUnitBytes of the unit (a view made on each call). */
+  abstract get bytes(): Uint8Array;
   /** True when its details are read only when asked (ws-frame-unit.ts). */
   abstract get isDeferred(): boolean;
   /** Its layers, seqs and summaries; built on each call when deferred (the ring keeps the event it makes). */
   abstract details(): UnitDetails;
 
-  /** The kept bytes: the first maxUnitBytes of the unit. */
-  get bytes(): Uint8Array {
-    return this.#slab.subarray(this.#slabOffset, this.#slabOffset + this.#keptLength);
+  unitAt(): DecodedUnit {
+    return this;
   }
 }
 
@@ -47,6 +43,11 @@ export class DescribedUnit extends DecodedUnit {
   readonly exchange: Exchange;
   readonly dir: WireDirection;
   readonly unit: WireUnit;
+  readonly atMs: number;
+  readonly byteLength: number;
+  readonly #slab: Uint8Array;
+  readonly #slabOffset: number;
+  readonly #keptLength: number;
   readonly #details: UnitDetails;
 
   constructor(
@@ -55,12 +56,21 @@ export class DescribedUnit extends DecodedUnit {
     kept: Readonly<SlabBytes>,
     details: UnitDetails,
   ) {
-    super(stamp.atMs, byteLength, kept);
+    super();
     this.connId = stamp.connId;
     this.exchange = stamp.exchange;
     this.dir = stamp.dir;
     this.unit = stamp.unit;
+    this.atMs = stamp.atMs;
+    this.byteLength = byteLength;
+    this.#slab = kept.slab;
+    this.#slabOffset = kept.slabOffset;
+    this.#keptLength = kept.keptLength;
     this.#details = details;
+  }
+
+  get bytes(): Uint8Array {
+    return this.#slab.subarray(this.#slabOffset, this.#slabOffset + this.#keptLength);
   }
 
   get isDeferred(): boolean {

@@ -16,7 +16,7 @@ import type { Socket } from 'node:net';
 import type { WireEvent } from '../../protocol/inspect.ts';
 import { ID_PATTERN } from '../../protocol/messages.ts';
 import { ConnectionRecorder, type Exchange } from './connection-recorder.ts';
-import { DecodedUnit } from './decoded-unit.ts';
+import type { DecodedUnit, UnitRows } from './decoded-unit.ts';
 import { Ring } from './ring.ts';
 import { nowMs, type SocketTap, tapSocket } from './socket-tap.ts';
 
@@ -42,7 +42,7 @@ export type WireListener = () => void;
  * most units are never read, and building events (layers, meanings, base64) for all of them was most of
  * what capture cost.
  */
-type Kept = WireEvent | DecodedUnit;
+type Kept = WireEvent | UnitRows;
 
 function unitEvent(eventSeq: number, client: string, unit: DecodedUnit): WireEvent {
   const details = unit.details();
@@ -141,8 +141,8 @@ export class Recorder {
     for (let index = Math.max(0, fromSeq - oldestSeq); events.length < max; index += 1) {
       const kept = ring.events.at(index);
       if (!kept) break;
-      if (kept instanceof DecodedUnit) {
-        const event = unitEvent(oldestSeq + index, client, kept);
+      if ('unitAt' in kept) {
+        const event = unitEvent(oldestSeq + index, client, kept.unitAt(ring.events.rowAt(index)));
         ring.events.replace(index, event);
         events.push(event);
       } else events.push(kept);
@@ -166,16 +166,19 @@ export class Recorder {
     this.#keep(ring, { ...event, eventSeq: ring.nextSeq++ });
   }
 
-  /** Keeps a decoded unit of `client`'s; its event (numbered now, by its place) is built when first read. */
-  recordUnit(client: string, unit: DecodedUnit): void {
+  /**
+   * Keeps a decoded unit of `client`'s (`units.unitAt(row)`); its event (numbered now, by its place) is built
+   * when first read.
+   */
+  recordUnit(client: string, units: UnitRows, row: number): void {
     if (!this.keeps(client)) return;
     const ring = this.#ring(client);
     ring.nextSeq += 1;
-    this.#keep(ring, unit);
+    this.#keep(ring, units, row);
   }
 
-  #keep(ring: ClientCapture, kept: Kept): void {
-    ring.events.push(kept);
+  #keep(ring: ClientCapture, kept: Kept, row = 0): void {
+    ring.events.push(kept, row);
     for (const listener of ring.listeners) listener();
   }
 
@@ -235,7 +238,7 @@ class CapturedConnection {
         maxUnitBytes: recorder.options.maxUnitBytes,
         maxScanBytes: recorder.options.maxScanBytes,
       },
-      (unit) => this.#onUnit(unit),
+      (units, row, exchange) => this.#onUnit(units, row, exchange),
     );
     this.#decoder = decoder;
     this.#tap = tapSocket(socket, {
@@ -256,15 +259,15 @@ class CapturedConnection {
     });
   }
 
-  #onUnit(unit: DecodedUnit): void {
+  #onUnit(units: UnitRows, row: number, exchange: Exchange): void {
     if (this.#detached) return;
-    if (unit.exchange.isInspector) {
+    if (exchange.isInspector) {
       // The inspector's own bytes are never captured: let go of this socket entirely.
       this.#detach();
       return;
     }
-    const client = this.#clientOf(unit.exchange);
-    if (client !== null) this.#recorder.recordUnit(client, unit);
+    const client = this.#clientOf(exchange);
+    if (client !== null) this.#recorder.recordUnit(client, units, row);
   }
 
   #detach(): void {

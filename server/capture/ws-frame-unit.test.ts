@@ -78,8 +78,8 @@ function capture(
   }: { maxUnitBytes?: number; deflate?: boolean; strings?: boolean } = {},
 ) {
   const units: DecodedUnit[] = [];
-  const recorder = new ConnectionRecorder({ maxUnitBytes, maxScanBytes: 1024, deferReading }, (unit) =>
-    units.push(unit),
+  const recorder = new ConnectionRecorder({ maxUnitBytes, maxScanBytes: 1024, deferReading }, (rows, row) =>
+    units.push(rows.unitAt(row)),
   );
   recorder.push('in', latin1(REQUEST), 1);
   recorder.push('out', latin1(response(deflate)), 2);
@@ -133,6 +133,22 @@ describe('WebSocket frames read later', () => {
       ),
       { numRuns: 300 },
     );
+  });
+
+  it('read exactly as at once across many tables of waiting frames (each twice as big as the last)', () => {
+    const frames: FrameSpec[] = Array.from({ length: 700 }, (_, index) => ({
+      fin: true,
+      rsv: 0,
+      opcode: index % 5 === 4 ? 9 : 1,
+      masked: index % 2 === 0,
+      payload: new TextEncoder().encode(
+        `{"type":"message","message":{"seq":${index}}}`.repeat((index % 3) + 1),
+      ),
+    }));
+    const later = capture(frames, 1000, true, { strings: true });
+    const now = capture(frames, 1000, false);
+    expect(later.units.filter((unit) => unit.isDeferred).length).toBe(1400);
+    expect(later.units.map(view)).toEqual(now.units.map(view));
   });
 
   it('waits for whole uncompressed messages and pings, not for fragments or a Close', () => {

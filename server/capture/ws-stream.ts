@@ -8,9 +8,9 @@ import type { DeflateDirection, NegotiatedDeflate } from '../../protocol/wire/ws
 import { describeWsFrame, WsFrameDecoder, type WsSplitFrame } from '../../protocol/wire/ws-frame.ts';
 import { WsMessageStream } from '../../protocol/wire/ws-message-stream.ts';
 import type { ByteWindow } from './byte-window.ts';
-import { type DecodedUnit, DescribedUnit } from './decoded-unit.ts';
+import { DescribedUnit, type UnitRows } from './decoded-unit.ts';
 import { type Exchange, wsFrameDetails } from './unit-details.ts';
-import { deferWsFrame, type WsReadContext } from './ws-frame-unit.ts';
+import { FIRST_TABLE_ROWS, MAX_TABLE_ROWS, WsFrameTable, type WsReadContext } from './ws-frame-unit.ts';
 
 export interface WsStreamOptions {
   connId: number;
@@ -24,6 +24,9 @@ export interface WsStreamOptions {
   deferReading: boolean;
 }
 
+/** Told each unit as it is cut off: a unit object (row 0), or a row of a table of frames read later. */
+export type UnitListener = (units: UnitRows, row: number, exchange: Exchange) => void;
+
 export class WsStream {
   readonly #window: ByteWindow;
   /** Offset in the direction's stream where WebSocket bytes begin: frame offsets count from here. */
@@ -33,13 +36,15 @@ export class WsStream {
   readonly #messages: WsMessageStream;
   readonly #context: WsReadContext;
   readonly #deferReading: boolean;
-  readonly #emit: (unit: DecodedUnit) => void;
+  readonly #emit: UnitListener;
+  /** Where frames read later are kept; a new one, twice as big, when it fills. */
+  #table: WsFrameTable | null = null;
   /** The time of the chunk being split, for the frames it completes. */
   #atMs = 0;
   /** The Close frame this side sent, once seen. */
   closeSent: { code: number | null; reason: string } | null = null;
 
-  constructor(window: ByteWindow, base: number, options: WsStreamOptions, emit: (unit: DecodedUnit) => void) {
+  constructor(window: ByteWindow, base: number, options: WsStreamOptions, emit: UnitListener) {
     this.#window = window;
     this.#base = base;
     this.#emit = emit;
@@ -84,10 +89,20 @@ export class WsStream {
     const taken = this.#window.take(this.#base + frame.byteOffset + frame.byteLength);
     const atMs = this.#atMs;
     const context = this.#context;
-    const later = this.#deferReading ? deferWsFrame(frame, taken, atMs, this.#messages, context) : null;
-    if (later) {
-      this.#emit(later);
-      return;
+    if (this.#deferReading) {
+      let table = this.#table;
+      if (table === null || table.isFull) {
+        table = new WsFrameTable(
+          context,
+          table ? Math.min(MAX_TABLE_ROWS, table.rows * 2) : FIRST_TABLE_ROWS,
+        );
+        this.#table = table;
+      }
+      const row = table.defer(frame, taken, atMs, this.#messages);
+      if (row >= 0) {
+        this.#emit(table, row, context.exchange);
+        return;
+      }
     }
     const described = describeWsFrame(frame.raw(), context.describe);
     const place = this.#messages.push(described);
@@ -102,6 +117,8 @@ export class WsStream {
         taken,
         details,
       ),
+      0,
+      context.exchange,
     );
   };
 }
