@@ -2,7 +2,7 @@
 export const FIRST_SLAB_BYTES = 512;
 export const MAX_SLAB_BYTES = 16 * 1024;
 
-const NO_BYTES: Buffer = Buffer.alloc(0);
+const NO_BYTES = new Uint8Array(0);
 
 /** Where a unit's kept bytes sit: `slab[slabOffset, slabOffset + keptLength)`. */
 export interface SlabBytes {
@@ -32,7 +32,10 @@ export interface TakenUnit extends SlabBytes {
  */
 export class ByteWindow {
   readonly #maxUnitBytes: number;
-  #slab: Buffer = NO_BYTES;
+  #slab: Uint8Array = NO_BYTES;
+  /** The same memory as a Buffer, for encoding strings into it; the slab itself stays a plain Uint8Array,
+   * whose views are cheaper to make than a Buffer's. */
+  #slabWriter: Buffer = Buffer.alloc(0);
   /** Where in the slab the unit in progress begins; its copied bytes follow it contiguously. */
   #slabStart = 0;
   /** Where the unit in progress begins in the stream (everything before it has been handed out). */
@@ -84,9 +87,9 @@ export class ByteWindow {
     if (length === 0 || inProgress + length > this.#maxUnitBytes) return null;
     this.#makeRoom(inProgress, length);
     const at = this.#slabStart + inProgress;
-    this.#slab.write(text, at, length, encoding);
-    // A plain view: Node writes any Uint8Array, and a Buffer view costs a derived constructor.
-    const bytes = new Uint8Array(this.#slab.buffer, this.#slab.byteOffset + at, length);
+    this.#slabWriter.write(text, at, length, encoding);
+    // Node writes any Uint8Array.
+    const bytes = this.#slab.subarray(at, at + length);
     this.#pending = bytes;
     this.#pendingOffset = this.#end;
     this.#end += length;
@@ -150,10 +153,11 @@ export class ByteWindow {
     if (this.#slabStart + inProgress + length <= slab.length) return;
     const size = Math.min(MAX_SLAB_BYTES, Math.max(FIRST_SLAB_BYTES, slab.length * 2));
     // Zeroed, though only bytes written here are ever handed out.
-    const next = Buffer.alloc(Math.max(size, inProgress + length));
+    const next = new Uint8Array(Math.max(size, inProgress + length));
     // The old slab is left as it is: units already taken, and bytes Node may still be writing, point into it.
     if (inProgress > 0) next.set(slab.subarray(this.#slabStart, this.#slabStart + inProgress));
     this.#slab = next;
+    this.#slabWriter = Buffer.from(next.buffer, next.byteOffset, next.byteLength);
     this.#slabStart = 0;
   }
 }

@@ -179,7 +179,8 @@ export class Recorder {
 
   #keep(ring: ClientCapture, kept: Kept, row = 0): void {
     ring.events.push(kept, row);
-    for (const listener of ring.listeners) listener();
+    // Most rings (CAPTURE_ALL) have no listener: no iterator for an empty Set on every unit.
+    if (ring.listeners.size > 0) for (const listener of ring.listeners) listener();
   }
 
   #ring(client: string): ClientCapture {

@@ -55,17 +55,15 @@ const ROW_NUMBERS = 9;
  */
 export class WsFrameTable implements UnitRows {
   readonly context: WsReadContext;
+  readonly rows: number;
   readonly #numbers: Float64Array;
   readonly #slabs: Uint8Array[] = [];
   #count = 0;
 
   constructor(context: WsReadContext, rows: number) {
     this.context = context;
+    this.rows = rows;
     this.#numbers = new Float64Array(rows * ROW_NUMBERS);
-  }
-
-  get rows(): number {
-    return this.#numbers.length / ROW_NUMBERS;
   }
 
   get isFull(): boolean {
