@@ -37,10 +37,10 @@ export const MAX_CAPTURED_CLIENTS = 200;
 export type WireListener = () => void;
 
 /**
- * What a ring holds: a WireEvent, or a unit as decoded (bytes and boundaries, details maybe pending)
- * that becomes its WireEvent the first time someone reads it and is replaced by it. Under CAPTURE_ALL
- * most units are never read, and building events (layers, meanings, base64) for all of them was most of
- * what capture cost.
+ * What a ring holds: a WireEvent, or a unit as decoded (a unit object, or a row of a table of frames, the
+ * row kept beside it in the ring) that becomes its WireEvent the first time someone reads it and is
+ * replaced by it. Under CAPTURE_ALL most units are never read, and building events (layers, meanings,
+ * base64) for all of them was most of what capture cost.
  */
 type Kept = WireEvent | UnitRows;
 
