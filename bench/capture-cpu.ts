@@ -7,9 +7,12 @@
  *
  *   node --import tsx bench/capture-cpu.ts [--connections 32] [--sends 4000] [--rounds 5] [--read]
  *   --read also builds every kept event once afterwards, as an inspector opened later would.
+ * Beside CPU it reports the GC time and the minor page faults (fresh memory touched) per frame: what
+ * keeping frames costs the memory system, steadier than CPU time on a busy machine.
  */
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { Recorder } from '../server/capture/recorder.ts';
 
 interface Options {
@@ -80,10 +83,22 @@ const noop: WriteCallback = () => {};
 /** What Node's Writable passes for a Buffer chunk (not a member of the BufferEncoding type). */
 const BUFFER_ENCODING = 'buffer' as BufferEncoding;
 
-function run(
-  options: Options,
-  tapped: boolean,
-): { microsPerFrame: number; frames: number; recorder: Recorder } {
+/** Garbage collection time so far (ms): capture's cost is much of it, and it is steadier than CPU time. */
+let gcMs = 0;
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) gcMs += entry.duration;
+}).observe({ entryTypes: ['gc'] });
+
+interface RunResult {
+  microsPerFrame: number;
+  /** GC time and minor page faults (fresh memory touched) per frame written, over the same loop. */
+  gcMicrosPerFrame: number;
+  pageFaultsPerFrame: number;
+  frames: number;
+  recorder: Recorder;
+}
+
+function run(options: Options, tapped: boolean): RunResult {
   const recorder = new Recorder({
     maxUnitBytes: 4096,
     maxEventsPerClient: 2000,
@@ -97,6 +112,7 @@ function run(
     socket._write(UPGRADE_RESPONSE, 'latin1', noop);
   }
   let frames = 0;
+  const faultsBefore = process.resourceUsage().minorPageFault;
   const cpu = process.cpuUsage();
   for (let seq = 1; seq <= options.sends; seq += 1) {
     const sender = seq % options.connections;
@@ -120,7 +136,13 @@ function run(
     }
   }
   const used = process.cpuUsage(cpu);
-  return { microsPerFrame: (used.user + used.system) / frames, frames, recorder };
+  return {
+    microsPerFrame: (used.user + used.system) / frames,
+    gcMicrosPerFrame: 0,
+    pageFaultsPerFrame: (process.resourceUsage().minorPageFault - faultsBefore) / frames,
+    frames,
+    recorder,
+  };
 }
 
 function readAll(recorder: Recorder, connections: number): { events: number; micros: number } {
@@ -133,28 +155,48 @@ function readAll(recorder: Recorder, connections: number): { events: number; mic
   return { events, micros: used.user + used.system };
 }
 
+/** Lets the GC observer catch up: its entries arrive on the event loop, not during a synchronous run. */
+const settle = () => new Promise<void>((resolve) => setTimeout(resolve, 20));
+
+async function measure(options: Options, tapped: boolean): Promise<RunResult> {
+  await settle();
+  const gcBefore = gcMs;
+  const result = run(options, tapped);
+  await settle();
+  return { ...result, gcMicrosPerFrame: ((gcMs - gcBefore) * 1000) / result.frames };
+}
+
 const options = parseOptions(process.argv.slice(2));
 // Warm both paths up (JIT), then measure alternately.
 run({ ...options, sends: Math.min(options.sends, 500) }, false);
 run({ ...options, sends: Math.min(options.sends, 500) }, true);
-const results: Array<{ off: number; on: number }> = [];
+const results: Array<{ cpu: number; gc: number; faults: number }> = [];
 for (let round = 0; round < options.rounds; round += 1) {
-  const off = run(options, false).microsPerFrame;
-  const on = run(options, true);
-  results.push({ off, on: on.microsPerFrame });
+  const off = await measure(options, false);
+  const on = await measure(options, true);
+  results.push({
+    cpu: on.microsPerFrame - off.microsPerFrame,
+    gc: on.gcMicrosPerFrame - off.gcMicrosPerFrame,
+    faults: on.pageFaultsPerFrame - off.pageFaultsPerFrame,
+  });
   const read = options.read ? readAll(on.recorder, options.connections) : null;
   console.log(
-    `round ${round + 1}: untapped ${off.toFixed(2)} µs/frame, CAPTURE_ALL ${on.microsPerFrame.toFixed(2)} µs/frame` +
-      ` (capture ${(on.microsPerFrame - off).toFixed(2)} µs/frame over ${on.frames} frames out)` +
+    `round ${round + 1}: untapped ${off.microsPerFrame.toFixed(2)} µs/frame, CAPTURE_ALL ${on.microsPerFrame.toFixed(2)} µs/frame` +
+      ` (capture ${(on.microsPerFrame - off.microsPerFrame).toFixed(2)} µs/frame over ${on.frames} frames out;` +
+      ` GC ${off.gcMicrosPerFrame.toFixed(2)} -> ${on.gcMicrosPerFrame.toFixed(2)} µs/frame,` +
+      ` page faults ${off.pageFaultsPerFrame.toFixed(3)} -> ${on.pageFaultsPerFrame.toFixed(3)} per frame)` +
       (read
         ? `; reading ${read.events} kept events took ${(read.micros / read.events).toFixed(2)} µs each`
         : ''),
   );
 }
-const costs = results.map((result) => result.on - result.off).sort((a, b) => a - b);
-const median = costs[Math.floor(costs.length / 2)] ?? Number.NaN;
+const middle = (values: number[]) =>
+  values.sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+const costs = results.map((result) => result.cpu).sort((a, b) => a - b);
 const least = costs[0] ?? Number.NaN;
 // On a busy machine other processes only ever add to CPU time, so the least round is the steadiest figure.
 console.log(
-  `capture cost per frame written: median ${median.toFixed(2)} µs, least ${least.toFixed(2)} µs over ${costs.length} rounds`,
+  `capture cost per frame written: median ${middle(costs).toFixed(2)} µs, least ${least.toFixed(2)} µs over ${costs.length} rounds;` +
+    ` of it GC ${middle(results.map((result) => result.gc)).toFixed(2)} µs (median),` +
+    ` page faults ${middle(results.map((result) => result.faults)).toFixed(3)} per frame (median)`,
 );

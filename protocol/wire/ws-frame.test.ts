@@ -2,7 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as wsModule from 'ws';
 import { fromHex, toHex } from './bytes.ts';
-import { decodeWsFrames, type WsFrame, WsFrameDecoder, type WsFrameDecoderOptions } from './ws-frame.ts';
+import {
+  decodeWsFrames,
+  describeWsFrame,
+  type WsFrame,
+  WsFrameDecoder,
+  type WsFrameDecoderOptions,
+} from './ws-frame.ts';
 import { reassembleMessages } from './ws-message.ts';
 
 const snapshot = (value: unknown) =>
@@ -442,6 +448,50 @@ describe('properties', () => {
         },
       ),
       { numRuns: 100 },
+    );
+  });
+
+  it('splitFrames reports the numbers of the frames push reads, and raw() is the same frame, for any bytes and cuts', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 2000 }),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        fc.boolean(),
+        (bytes, rawCuts, viewChunks) => {
+          const cuts = rawCuts.map((c) => c % (bytes.length + 1)).sort((a, b) => a - b);
+          const options = { maxKeptPayloadBytes: 64, viewChunks };
+          // Read by a decoder that copies kept payloads, so views made lazily in raw() are checked against copies.
+          const pushed = decodeInPieces(bytes, cuts, { maxKeptPayloadBytes: 64 });
+          const decoder = new WsFrameDecoder(options);
+          const split: WsFrame[] = [];
+          let previous = 0;
+          for (const cut of [...cuts, bytes.length]) {
+            decoder.splitFrames(bytes.slice(previous, cut), (frame) => {
+              const raw = frame.raw();
+              expect(raw.header.length).toBe(frame.headerLength);
+              expect(raw.header[0]).toBe(frame.firstByte);
+              expect(frame.isPayloadKept).toBe(raw.keptPayload.length === frame.payloadLength);
+              expect([
+                raw.index,
+                raw.byteOffset,
+                raw.byteLength,
+                raw.payloadLength,
+                raw.fragmentOpcode,
+              ]).toEqual([
+                frame.index,
+                frame.byteOffset,
+                frame.byteLength,
+                frame.payloadLength,
+                frame.fragmentOpcode,
+              ]);
+              split.push(describeWsFrame(raw));
+            });
+            previous = cut;
+          }
+          expect(split).toEqual(pushed.frames);
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 

@@ -5,89 +5,49 @@
  * reported on the frame (it is still drawn, with the reason a real endpoint would close); only a
  * length we cannot follow stops the decoder, because after it the frame boundaries are lost.
  */
-import { decodeUtf8 } from './bytes.ts';
-import { type DecodeError, decodeError, type Layer } from './layers.ts';
-import { frameLayers } from './ws-frame-layers.ts';
-import { closeCodeName, isControlOpcode, isSendableCloseCode, opcodeName } from './ws-names.ts';
+import { type DecodeError, decodeError } from './layers.ts';
+import {
+  describeWsFrame,
+  MAX_CONTROL_PAYLOAD_BYTES,
+  type WsFrame,
+  type WsRawFrame,
+} from './ws-frame-describe.ts';
+import { isControlOpcode } from './ws-names.ts';
+
+export {
+  describeWsFrame,
+  type LengthForm,
+  MAX_CONTROL_PAYLOAD_BYTES,
+  unmask,
+  type WsClose,
+  type WsDescribeOptions,
+  type WsFrame,
+  type WsRawFrame,
+} from './ws-frame-describe.ts';
 
 /** How many payload bytes each frame keeps for display; the rest is counted, not stored. */
 export const DEFAULT_MAX_KEPT_PAYLOAD_BYTES = 4096;
-/** RFC 6455 5.5: every control frame payload is at most 125 bytes. */
-export const MAX_CONTROL_PAYLOAD_BYTES = 125;
 /** The longest header: 2 bytes, 8 bytes of 64-bit length, 4 bytes of masking key (RFC 6455 5.2). */
 export const MAX_FRAME_HEADER_BYTES = 14;
 
-export type LengthForm = 7 | 16 | 64;
-
-export interface WsClose {
-  /** null when the Close frame had no body (reported locally as 1005, RFC 6455 7.1.5). */
-  code: number | null;
-  codeName: string;
-  reason: string;
-  reasonLossy: boolean;
-}
-
-export interface WsFrame {
-  /** 0 for the first frame this decoder saw. */
-  index: number;
-  byteOffset: number;
-  /** Header plus payload. */
-  byteLength: number;
-  headerLength: number;
-  fin: boolean;
-  rsv1: boolean;
-  rsv2: boolean;
-  rsv3: boolean;
-  opcode: number;
-  opcodeName: string;
-  isControl: boolean;
-  /** For continuation frames, the opcode of the message they continue (0 if none was open). */
-  messageOpcode: number;
-  masked: boolean;
-  /** The 4-byte masking key as hex ("37fa213d"), null when MASK is 0. */
-  maskingKey: string | null;
-  lengthForm: LengthForm;
-  /** The full payload length from the header, whether or not we kept all of it. */
-  payloadLength: number;
-  /** The kept payload bytes as they crossed the wire (still XORed); null when MASK is 0. */
-  maskedPayload: Uint8Array | null;
-  /** The kept payload bytes after unmasking: what the application sees. */
-  payload: Uint8Array;
-  /** True when payloadLength is larger than the kept bytes. */
-  truncated: boolean;
-  /** Kept payload decoded as UTF-8 for text frames (and continuations of text messages). */
-  text: string | null;
-  textLossy: boolean;
-  close: WsClose | null;
-  /** Protocol violations an endpoint would fail the connection for (RFC 6455 7.1.7). */
-  errors: DecodeError[];
-  layers: Layer[];
-}
-
 /**
- * A frame as the decoder splits it off the stream, before anything is read out of it: where it sits, its
- * header bytes, the payload bytes it kept (still masked) and the one piece of state its meaning depends on.
- * describeWsFrame turns it into a WsFrame; splitting is cheap, describing is not, so a reader that may
- * never look at a frame (the capture) splits eagerly and describes later.
+ * The frame `split` has just cut off: its numbers, and its bytes only if asked (`raw()`). One object per
+ * decoder, valid only during the callback, so splitting a frame that is never read allocates nothing.
  */
-export interface WsRawFrame {
-  index: number;
-  byteOffset: number;
-  byteLength: number;
-  /** The header as sent, 2 to 14 bytes. */
-  header: Uint8Array;
-  payloadLength: number;
-  /** The kept payload bytes as they crossed the wire (still XORed when MASK is 1). */
-  keptPayload: Uint8Array;
+export interface WsSplitFrame {
+  readonly index: number;
+  readonly byteOffset: number;
+  readonly byteLength: number;
+  readonly headerLength: number;
+  /** FIN, RSV1-3 and the opcode (RFC 6455 5.2). */
+  readonly firstByte: number;
+  readonly payloadLength: number;
   /** RFC 6455 5.4: the opcode of the fragmented message open before this frame, 0 when none. */
-  fragmentOpcode: number;
-}
-
-export interface WsDescribeOptions {
-  /** Who wrote these bytes: clients must mask, servers must not (RFC 6455 5.1). Unset: no check. */
-  sender?: 'client' | 'server' | undefined;
-  /** permessage-deflate was negotiated, so RSV1 on a first data frame means "compressed" (RFC 7692 6). */
-  permessageDeflate?: boolean | undefined;
+  readonly fragmentOpcode: number;
+  /** Whether every payload byte was kept (the payload is at most maxKeptPayloadBytes). */
+  readonly isPayloadKept: boolean;
+  /** The frame as a WsRawFrame that outlives the callback. */
+  raw(): WsRawFrame;
 }
 
 export interface WsFrameDecoderOptions {
@@ -121,6 +81,39 @@ export interface WsRawPushResult {
 
 type State = 'header' | 'payload' | 'failed';
 
+/** The decoder's one WsSplitFrame: numbers set before each callback, bytes viewed or copied in raw(). */
+class SplitFrame implements WsSplitFrame {
+  index = 0;
+  byteOffset = 0;
+  byteLength = 0;
+  headerLength = 0;
+  firstByte = 0;
+  payloadLength = 0;
+  fragmentOpcode = 0;
+  isPayloadKept = true;
+  /** The decoder's header buffer (its first headerLength bytes are this frame's until the callback returns). */
+  header: Uint8Array = NO_BYTES;
+  /** The kept payload, or the chunk it lies in (viewChunks): a view is made only in raw(). */
+  kept: Uint8Array = NO_BYTES;
+  keptOffset = 0;
+  keptLength = 0;
+
+  raw(): WsRawFrame {
+    return {
+      index: this.index,
+      byteOffset: this.byteOffset,
+      byteLength: this.byteLength,
+      header: this.header.slice(0, this.headerLength),
+      payloadLength: this.payloadLength,
+      keptPayload:
+        this.keptOffset === 0 && this.keptLength === this.kept.length
+          ? this.kept
+          : new Uint8Array(this.kept.buffer, this.kept.byteOffset + this.keptOffset, this.keptLength),
+      fragmentOpcode: this.fragmentOpcode,
+    };
+  }
+}
+
 export class WsFrameDecoder {
   private readonly maxKept: number;
   private readonly options: WsFrameDecoderOptions;
@@ -136,15 +129,18 @@ export class WsFrameDecoder {
   /** Payload bytes the current frame keeps, and where they are kept once the first of them arrives. */
   private keepLength = 0;
   private kept: Uint8Array = NO_BYTES;
-  /** `kept` views the chunk it all arrived in (viewChunks), so nothing is copied into it. */
+  /** With viewChunks: where in `kept` (then the chunk it all arrived in) the payload starts; nothing is copied. */
+  private keptOffset = 0;
   private keptIsView = false;
   /** RFC 6455 5.4: the opcode of the fragmented message in progress, 0 when none. */
   private fragmentOpcode = 0;
+  private readonly split = new SplitFrame();
 
   constructor(options: WsFrameDecoderOptions = {}) {
     this.options = options;
     const cap = options.maxKeptPayloadBytes ?? DEFAULT_MAX_KEPT_PAYLOAD_BYTES;
     this.maxKept = Number.isFinite(cap) && cap >= 0 ? Math.floor(cap) : DEFAULT_MAX_KEPT_PAYLOAD_BYTES;
+    this.split.header = this.header;
   }
 
   /** Bytes of the current, unfinished frame seen so far. */
@@ -164,6 +160,20 @@ export class WsFrameDecoder {
   /** Splits frames off the stream without reading them; describeWsFrame reads one. */
   pushRaw(chunk: Uint8Array): WsRawPushResult {
     let frames: WsRawFrame[] | null = null;
+    const error = this.splitFrames(chunk, (frame) => {
+      frames ??= [];
+      frames.push(frame.raw());
+    });
+    // Most pushes of a frame's header complete nothing: they share one empty answer.
+    return frames || error ? { frames: frames ?? [], error } : NOTHING_YET;
+  }
+
+  /**
+   * Splits frames off the stream and hands each to `onFrame` as it completes, as numbers (and bytes on
+   * request): for a reader that reads few of the frames it splits. Returns the error that stopped the
+   * stream, once; later calls split nothing.
+   */
+  splitFrames(chunk: Uint8Array, onFrame: (frame: WsSplitFrame) => void): DecodeError | null {
     let i = 0;
     while (i < chunk.length && this.state !== 'failed') {
       if (this.state === 'header') {
@@ -175,15 +185,14 @@ export class WsFrameDecoder {
         const error = this.startPayload();
         if (error) {
           this.state = 'failed';
-          return { frames: frames ?? [], error };
+          return error;
         }
       } else {
         const take = Math.min(this.payloadLength - this.payloadSeen, chunk.length - i);
         if (this.payloadSeen === 0 && this.keepLength > 0) {
           this.keptIsView = this.options.viewChunks === true && i + this.keepLength <= chunk.length;
-          this.kept = this.keptIsView
-            ? new Uint8Array(chunk.buffer, chunk.byteOffset + i, this.keepLength)
-            : new Uint8Array(this.keepLength);
+          this.kept = this.keptIsView ? chunk : new Uint8Array(this.keepLength);
+          this.keptOffset = this.keptIsView ? i : 0;
         }
         const keepRoom = this.keepLength - Math.min(this.payloadSeen, this.keepLength);
         if (keepRoom > 0 && !this.keptIsView) {
@@ -193,15 +202,10 @@ export class WsFrameDecoder {
         this.offset += take;
         i += take;
       }
-      if (this.state === 'payload' && this.payloadSeen === this.payloadLength) {
-        frames ??= [];
-        frames.push(this.finishFrame());
-      }
+      if (this.state === 'payload' && this.payloadSeen === this.payloadLength) this.finishFrame(onFrame);
     }
-    // Most pushes of a frame's header complete nothing: they share one empty answer.
-    return frames ? { frames, error: null } : NOTHING_YET;
+    return null;
   }
-
   /** Reads the length (RFC 6455 5.2) once the whole header is in; an unfollowable length is fatal. */
   private startPayload(): DecodeError | null {
     const len7 = (this.header[1] ?? 0) & 0x7f;
@@ -238,23 +242,27 @@ export class WsFrameDecoder {
     this.payloadSeen = 0;
     this.keepLength = keep;
     this.kept = NO_BYTES;
+    this.keptOffset = 0;
     this.state = 'payload';
     return null;
   }
 
-  private finishFrame(): WsRawFrame {
+  private finishFrame(onFrame: (frame: WsSplitFrame) => void): void {
     const b0 = this.header[0] ?? 0;
     const opcode = b0 & 0x0f;
     const fin = (b0 & 0x80) !== 0;
-    const frame: WsRawFrame = {
-      index: this.frameIndex++,
-      byteOffset: this.frameStart,
-      byteLength: this.offset - this.frameStart,
-      header: this.header.slice(0, this.headerNeeded),
-      payloadLength: this.payloadLength,
-      keptPayload: this.kept,
-      fragmentOpcode: this.fragmentOpcode,
-    };
+    const split = this.split;
+    split.index = this.frameIndex++;
+    split.byteOffset = this.frameStart;
+    split.byteLength = this.offset - this.frameStart;
+    split.headerLength = this.headerNeeded;
+    split.firstByte = b0;
+    split.payloadLength = this.payloadLength;
+    split.fragmentOpcode = this.fragmentOpcode;
+    split.isPayloadKept = this.keepLength === this.payloadLength;
+    split.kept = this.kept;
+    split.keptOffset = this.keptOffset;
+    split.keptLength = this.keepLength;
     // RFC 6455 5.4: a first frame without FIN opens a message, a continuation with FIN ends it. A
     // continuation with nothing open leaves nothing open (describeWsFrame reports it).
     if (opcode === 0 && fin) this.fragmentOpcode = 0;
@@ -263,116 +271,10 @@ export class WsFrameDecoder {
     this.headerCount = 0;
     this.headerNeeded = 2;
     this.frameStart = this.offset;
-    return frame;
+    // The header buffer is only written again by the next frame's bytes, after this returns.
+    onFrame(split);
+    split.kept = NO_BYTES;
   }
-}
-
-/**
- * Reads a split frame: header fields, unmasked payload, text, the close body, the protocol violations an
- * endpoint would fail the connection for, and the layers. Pure: the same raw frame always reads the same.
- */
-export function describeWsFrame(raw: WsRawFrame, options: WsDescribeOptions = {}): WsFrame {
-  const h = raw.header;
-  const headerLength = h.length;
-  const b0 = h[0] ?? 0;
-  const b1 = h[1] ?? 0;
-  const opcode = b0 & 0x0f;
-  const masked = (b1 & 0x80) !== 0;
-  const len7 = b1 & 0x7f;
-  const lengthForm: LengthForm = len7 === 126 ? 16 : len7 === 127 ? 64 : 7;
-  const key = masked ? h.subarray(headerLength - 4, headerLength) : null;
-  const kept = raw.keptPayload;
-  const payload = key ? unmask(kept, key) : kept;
-  const isControl = isControlOpcode(opcode);
-  const messageOpcode = opcode === 0 ? raw.fragmentOpcode : opcode;
-  const frame: WsFrame = {
-    index: raw.index,
-    byteOffset: raw.byteOffset,
-    byteLength: raw.byteLength,
-    headerLength,
-    fin: (b0 & 0x80) !== 0,
-    rsv1: (b0 & 0x40) !== 0,
-    rsv2: (b0 & 0x20) !== 0,
-    rsv3: (b0 & 0x10) !== 0,
-    opcode,
-    opcodeName: opcodeName(opcode),
-    isControl,
-    messageOpcode,
-    masked,
-    maskingKey: key ? hexNoSpace(key) : null,
-    lengthForm,
-    payloadLength: raw.payloadLength,
-    maskedPayload: key ? kept : null,
-    payload,
-    truncated: kept.length < raw.payloadLength,
-    text: null,
-    textLossy: false,
-    close: null,
-    errors: [],
-    layers: [],
-  };
-  frame.errors = checkFrame(frame, len7, raw.fragmentOpcode, options);
-  const permessageDeflate = options.permessageDeflate === true;
-  const compressed = frame.rsv1 && permessageDeflate;
-  if (messageOpcode === 1 && !compressed) {
-    // A fragment or a kept prefix may end mid-character; only the message as a whole must be valid UTF-8.
-    const decoded = decodeUtf8(payload, frame.truncated || !frame.fin || opcode === 0);
-    frame.text = decoded.text;
-    frame.textLossy = decoded.lossy;
-    if (decoded.lossy && frame.fin && opcode === 1) {
-      frame.errors.push(wsError(frame, 'WS_ERR_INVALID_UTF8', 'A text frame must carry valid UTF-8', 1007));
-    }
-  }
-  if (opcode === 8) frame.close = readClose(frame);
-  frame.layers = frameLayers(frame, h, permessageDeflate);
-  return frame;
-}
-
-/** The checks the `ws` receiver makes (same codes), plus RFC 6455 5.2's minimal length rule. */
-function checkFrame(
-  frame: WsFrame,
-  len7: number,
-  fragmentOpcode: number,
-  options: WsDescribeOptions,
-): DecodeError[] {
-  const errors: DecodeError[] = [];
-  const add = (code: string, message: string, closeCode = 1002) =>
-    errors.push(wsError(frame, code, message, closeCode));
-  const { opcode } = frame;
-  if (frame.rsv2 || frame.rsv3) add('WS_ERR_UNEXPECTED_RSV_2_3', 'RSV2 and RSV3 must be clear');
-  const rsv1Allowed = options.permessageDeflate === true && (opcode === 1 || opcode === 2);
-  if (frame.rsv1 && !rsv1Allowed) add('WS_ERR_UNEXPECTED_RSV_1', 'RSV1 must be clear');
-  if (opcode === 0) {
-    if (fragmentOpcode === 0)
-      add('WS_ERR_INVALID_OPCODE', 'invalid opcode 0: no fragmented message to continue');
-  } else if (opcode === 1 || opcode === 2) {
-    if (fragmentOpcode !== 0)
-      add('WS_ERR_INVALID_OPCODE', `invalid opcode ${opcode}: a fragmented message is unfinished`);
-  } else if (opcode >= 8 && opcode <= 10) {
-    if (!frame.fin) add('WS_ERR_EXPECTED_FIN', 'FIN must be set: control frames are never fragmented');
-    if (frame.payloadLength > MAX_CONTROL_PAYLOAD_BYTES || (opcode === 8 && frame.payloadLength === 1)) {
-      add('WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH', `invalid payload length ${frame.payloadLength}`);
-    }
-  } else add('WS_ERR_INVALID_OPCODE', `invalid opcode ${opcode}`);
-  if (options.sender === 'client' && !frame.masked) add('WS_ERR_EXPECTED_MASK', 'MASK must be set');
-  if (options.sender === 'server' && frame.masked) add('WS_ERR_UNEXPECTED_MASK', 'MASK must be clear');
-  if ((len7 === 126 && frame.payloadLength < 126) || (len7 === 127 && frame.payloadLength < 65536)) {
-    add('WS_ERR_NON_MINIMAL_LENGTH', 'the payload length must use the shortest form that fits');
-  }
-  return errors;
-}
-
-/** RFC 6455 5.5.1: an optional 2-byte code, then an optional UTF-8 reason. */
-function readClose(frame: WsFrame): WsClose {
-  const body = frame.payload;
-  if (body.length < 2) return { code: null, codeName: closeCodeName(1005), reason: '', reasonLossy: false };
-  const code = ((body[0] ?? 0) << 8) | (body[1] ?? 0);
-  const reason = decodeUtf8(body.subarray(2), frame.truncated);
-  if (!isSendableCloseCode(code)) {
-    frame.errors.push(wsError(frame, 'WS_ERR_INVALID_CLOSE_CODE', `invalid status code ${code}`));
-  }
-  if (reason.lossy) frame.errors.push(wsError(frame, 'WS_ERR_INVALID_UTF8', 'invalid UTF-8 sequence', 1007));
-  return { code, codeName: closeCodeName(code), reason: reason.text, reasonLossy: reason.lossy };
 }
 
 /** Functional form: `createWsFrameDecoder(options).push(chunk)`. */
@@ -405,19 +307,4 @@ function readUint32(bytes: Uint8Array, at: number): number {
       (bytes[at + 3] ?? 0)) >>>
     0
   );
-}
-
-/** RFC 6455 5.3: octet i of the payload is XORed with octet i mod 4 of the key. */
-export function unmask(bytes: Uint8Array, key: Uint8Array): Uint8Array {
-  const out = new Uint8Array(bytes.length);
-  for (let i = 0; i < bytes.length; i++) out[i] = (bytes[i] ?? 0) ^ (key[i & 3] ?? 0);
-  return out;
-}
-
-function hexNoSpace(bytes: Uint8Array): string {
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-function wsError(frame: WsFrame, code: string, message: string, closeCode = 1002): DecodeError {
-  return decodeError(code, message, frame.byteOffset, closeCode);
 }

@@ -2,26 +2,56 @@
 export const FIRST_SLAB_BYTES = 512;
 export const MAX_SLAB_BYTES = 16 * 1024;
 
+const NO_BYTES = new Uint8Array(0);
+
+/** Where a unit's kept bytes sit: `slab[slabOffset, slabOffset + keptLength)`. */
+export interface SlabBytes {
+  slab: Uint8Array;
+  slabOffset: number;
+  keptLength: number;
+}
+
+/** A unit handed out by `take`: where it sits in the stream, its length, and where its kept bytes are. */
+export interface TakenUnit extends SlabBytes {
+  byteOffset: number;
+  byteLength: number;
+}
+
 /**
  * The raw bytes of one direction of one connection, kept only as long as a unit may still need them,
  * and at most `maxUnitBytes` of each unit: a 3 MB body costs 4 KiB here, not 3 MB.
  *
- * Units are copied out into slabs shared by consecutive units, not each into its own ArrayBuffer: the
- * capture keeps thousands of units per client, and an ArrayBuffer apiece (an allocation outside the heap
- * that the GC then tracks) was the largest cost of keeping a WebSocket frame. A slab lives as long as its
- * last unit; rings drop units oldest first, so it costs at most one slab more per direction than the
- * units it holds. Slabs grow from small so that a connection carrying a few units keeps little.
+ * Bytes are copied into a slab as they are appended, so consecutive units lie one after the other in it
+ * and handing a unit out copies nothing and allocates nothing: a unit is a place in a slab, not an
+ * object of its own (the capture keeps thousands per client, and the objects it kept per unit were most
+ * of what the garbage collector copied). A string about to be written can be encoded straight into the
+ * slab (`appendString`): Node then writes the slab's bytes, so the string is encoded once, not twice.
+ * A slab lives as long as its last unit; rings drop units oldest first, so it costs at most one slab
+ * more per direction than the units it holds. Slabs grow from small so that a connection carrying a few
+ * units keeps little.
  */
 export class ByteWindow {
   readonly #maxUnitBytes: number;
-  #slab: Uint8Array = new Uint8Array(0);
-  #slabUsed = 0;
-  /** Segments in stream order; the first starts at or after `#start`. */
-  #segments: Array<{ offset: number; bytes: Uint8Array }> = [];
-  /** Where the unit in progress begins (everything before it has been handed out). */
+  #slab: Uint8Array = NO_BYTES;
+  /** The same memory as a Buffer, for encoding strings into it; the slab itself stays a plain Uint8Array,
+   * whose views are cheaper to make than a Buffer's. */
+  #slabWriter: Buffer = Buffer.alloc(0);
+  /** Where in the slab the unit in progress begins; its copied bytes follow it contiguously. */
+  #slabStart = 0;
+  /** Where the unit in progress begins in the stream (everything before it has been handed out). */
   #start = 0;
+  /** Stream bytes `[#start, #copiedEnd)` are in the slab at `#slabStart`; at most `maxUnitBytes` of them. */
+  #copiedEnd = 0;
   /** Total bytes seen in this direction. */
   #end = 0;
+  /**
+   * The latest chunk, until `trim`: bytes of it past the unit in progress's cap are not copied, yet a
+   * unit that ends inside the chunk makes room for the next one, whose bytes then come from here.
+   */
+  #pending: Uint8Array = NO_BYTES;
+  #pendingOffset = 0;
+  /** What `take` returns: one object, overwritten by every call. */
+  readonly #taken: TakenUnit = { slab: NO_BYTES, slabOffset: 0, keptLength: 0, byteOffset: 0, byteLength: 0 };
 
   constructor(maxUnitBytes: number) {
     this.#maxUnitBytes = maxUnitBytes;
@@ -36,73 +66,98 @@ export class ByteWindow {
   }
 
   append(bytes: Uint8Array): void {
-    if (bytes.length > 0) this.#segments.push({ offset: this.#end, bytes });
+    this.#pending = bytes;
+    this.#pendingOffset = this.#end;
     this.#end += bytes.length;
+    this.#copyPending();
   }
 
   /**
-   * Hands out the unit that ends at `end` (it starts where the previous one ended): its length and its
-   * first `maxUnitBytes` bytes. Units never overlap, so byte lengths add up to the TCP payload.
+   * Encodes `text` into the slab as the next bytes of the stream and returns them (a view Node can write:
+   * that memory is never written again), or null when they would not all be kept (the unit in progress
+   * would pass its cap) or the encoding is not one this handles; the caller then encodes and `append`s.
    */
-  take(end: number): { byteOffset: number; byteLength: number; bytes: Uint8Array } {
-    const byteOffset = this.#start;
-    const unitEnd = Math.max(byteOffset, Math.min(end, this.#end));
-    const keepEnd = Math.min(unitEnd, byteOffset + this.#maxUnitBytes);
-    const kept = this.#allocate(Math.max(0, keepEnd - byteOffset));
-    for (const segment of this.#segments) {
-      if (segment.offset >= keepEnd) break;
-      const length = segment.bytes.length;
-      const from = Math.max(segment.offset, byteOffset);
-      const to = Math.min(segment.offset + length, keepEnd);
-      if (to <= from) continue;
-      // Most units take whole segments (a frame's header, then its payload): no view needed for those.
-      const whole = from === segment.offset && to === segment.offset + length;
-      kept.set(
-        whole ? segment.bytes : segment.bytes.subarray(from - segment.offset, to - segment.offset),
-        from - byteOffset,
-      );
-    }
-    this.#start = unitEnd;
-    this.#drop();
-    return { byteOffset, byteLength: unitEnd - byteOffset, bytes: kept };
-  }
-
-  /** After a chunk was decoded: keep only what the unit in progress may still show. */
-  trim(): void {
-    this.#drop();
-    const keepEnd = this.#start + this.#maxUnitBytes;
-    const last = this.#segments.at(-1);
-    if (!last || last.offset + last.bytes.length <= keepEnd) return;
-    const kept: Array<{ offset: number; bytes: Uint8Array }> = [];
-    for (const segment of this.#segments) {
-      if (segment.offset >= keepEnd) break;
-      const over = segment.offset + segment.bytes.length - keepEnd;
-      kept.push(
-        over > 0
-          ? { offset: segment.offset, bytes: segment.bytes.slice(0, segment.bytes.length - over) }
-          : segment,
-      );
-    }
-    this.#segments = kept;
-  }
-
-  #allocate(length: number): Uint8Array {
-    if (length > MAX_SLAB_BYTES / 2) return new Uint8Array(length);
-    if (this.#slabUsed + length > this.#slab.length) {
-      const size = Math.min(MAX_SLAB_BYTES, Math.max(FIRST_SLAB_BYTES, this.#slab.length * 2));
-      this.#slab = new Uint8Array(Math.max(size, length));
-      this.#slabUsed = 0;
-    }
-    const bytes = this.#slab.subarray(this.#slabUsed, this.#slabUsed + length);
-    this.#slabUsed += length;
+  appendString(text: string, encoding: BufferEncoding): Uint8Array | null {
+    if (this.#copiedEnd !== this.#end) return null;
+    let length: number;
+    if (encoding === 'latin1' || encoding === 'binary') length = text.length;
+    else if (encoding === 'utf8' || encoding === 'utf-8') length = Buffer.byteLength(text, 'utf8');
+    else return null;
+    const inProgress = this.#copiedEnd - this.#start;
+    if (length === 0 || inProgress + length > this.#maxUnitBytes) return null;
+    this.#makeRoom(inProgress, length);
+    const at = this.#slabStart + inProgress;
+    this.#slabWriter.write(text, at, length, encoding);
+    // Node writes any Uint8Array.
+    const bytes = this.#slab.subarray(at, at + length);
+    this.#pending = bytes;
+    this.#pendingOffset = this.#end;
+    this.#end += length;
+    this.#copiedEnd = this.#end;
     return bytes;
   }
 
-  #drop(): void {
-    while (this.#segments.length > 0) {
-      const first = this.#segments[0];
-      if (!first || first.offset + first.bytes.length > this.#start) break;
-      this.#segments.shift();
-    }
+  /**
+   * Hands out the unit that ends at `end` (it starts where the previous one ended): its length and where
+   * its first `maxUnitBytes` bytes are. Units never overlap, so byte lengths add up to the TCP payload.
+   * Returns the same object every time: read it before the next call.
+   */
+  take(end: number): Readonly<TakenUnit> {
+    const byteOffset = this.#start;
+    const unitEnd = Math.max(byteOffset, Math.min(end, this.#end));
+    const keptLength = Math.min(unitEnd, this.#copiedEnd) - byteOffset;
+    const taken = this.#taken;
+    taken.slab = this.#slab;
+    taken.slabOffset = this.#slabStart;
+    taken.keptLength = keptLength;
+    taken.byteOffset = byteOffset;
+    taken.byteLength = unitEnd - byteOffset;
+    this.#slabStart += keptLength;
+    this.#start = unitEnd;
+    // A unit past its cap copied none of its later bytes; either way the next unit's cap now starts here,
+    // and what more of it may be kept is still in the pending chunk.
+    if (this.#copiedEnd < unitEnd) this.#copiedEnd = unitEnd;
+    this.#copyPending();
+    return taken;
+  }
+
+  /**
+   * After a chunk was decoded: forget it. Every unit that ended inside it has been taken, and the unit in
+   * progress has its first `maxUnitBytes` in the slab already; the rest of the chunk would never be shown.
+   */
+  trim(): void {
+    this.#pending = NO_BYTES;
+  }
+
+  /** Copies what the unit in progress may keep of the pending chunk, from where the copy stopped. */
+  #copyPending(): void {
+    const from = Math.max(this.#copiedEnd, this.#pendingOffset);
+    const to = Math.min(this.#end, this.#start + this.#maxUnitBytes);
+    // A gap (from > copiedEnd) happens only when the unit in progress is past its cap, and then to <= from.
+    if (to <= from) return;
+    const inProgress = this.#copiedEnd - this.#start;
+    this.#makeRoom(inProgress, to - from);
+    const pending = this.#pending;
+    const start = from - this.#pendingOffset;
+    const length = to - from;
+    this.#slab.set(
+      start === 0 && length === pending.length ? pending : pending.subarray(start, start + length),
+      this.#slabStart + inProgress,
+    );
+    this.#copiedEnd = to;
+  }
+
+  /** Room for `length` more bytes after the unit in progress's `inProgress`; moves that unit to a new slab if needed. */
+  #makeRoom(inProgress: number, length: number): void {
+    const slab = this.#slab;
+    if (this.#slabStart + inProgress + length <= slab.length) return;
+    const size = Math.min(MAX_SLAB_BYTES, Math.max(FIRST_SLAB_BYTES, slab.length * 2));
+    // Zeroed, though only bytes written here are ever handed out.
+    const next = new Uint8Array(Math.max(size, inProgress + length));
+    // The old slab is left as it is: units already taken, and bytes Node may still be writing, point into it.
+    if (inProgress > 0) next.set(slab.subarray(this.#slabStart, this.#slabStart + inProgress));
+    this.#slab = next;
+    this.#slabWriter = Buffer.from(next.buffer, next.byteOffset, next.byteLength);
+    this.#slabStart = 0;
   }
 }

@@ -12,11 +12,10 @@ import {
   type Http1PushResult,
 } from '../../protocol/wire/http1.ts';
 import type { DecodeError, Layer } from '../../protocol/wire/layers.ts';
-import { SseParser, type SseUnit } from '../../protocol/wire/sse.ts';
 import { type NegotiatedDeflate, negotiatedDeflate } from '../../protocol/wire/ws-deflate.ts';
-import { describeWsFrame, WsFrameDecoder } from '../../protocol/wire/ws-frame.ts';
-import { WsMessageStream } from '../../protocol/wire/ws-message-stream.ts';
 import { ByteWindow } from './byte-window.ts';
+import { DescribedUnit } from './decoded-unit.ts';
+import { SseBody } from './sse-body.ts';
 import {
   type Exchange,
   exchangeOf,
@@ -25,30 +24,12 @@ import {
   seqsIn,
   shiftLayers,
   UNKNOWN_EXCHANGE,
-  type UnitDetails,
-  wsFrameDetails,
 } from './unit-details.ts';
-import { deferWsFrame, type PendingDetails, type WsReadContext } from './ws-frame-unit.ts';
+import { type UnitListener, WsStream } from './ws-stream.ts';
 
+export type { DecodedUnit, UnitRows } from './decoded-unit.ts';
 export type { Exchange } from './unit-details.ts';
-
-export interface DecodedUnit {
-  /** The connection it crossed (ConnectionRecorderOptions.connId). */
-  connId: number;
-  exchange: Exchange;
-  dir: WireDirection;
-  unit: WireUnit;
-  atMs: number;
-  byteLength: number;
-  bytes: Uint8Array;
-  /** Built already, or pending: most units are never read, so reading waits when it can (ws-frame-unit.ts). */
-  details: UnitDetails | PendingDetails;
-}
-
-export function detailsOf(unit: DecodedUnit): UnitDetails {
-  const { details } = unit;
-  return 'build' in details ? details.build() : details;
-}
+export type { UnitListener } from './ws-stream.ts';
 
 /** What an HTTP unit in progress has gathered; its layers' offsets still count from the stream's start. */
 interface UnitParts {
@@ -71,18 +52,13 @@ export interface ConnectionRecorderOptions {
   connId?: number;
 }
 
+const NO_SEQS: number[] = [];
+
 interface Side {
   window: ByteWindow;
   http: Http1Parser;
-  ws: WsFrameDecoder | null;
-  /** Which message each data frame belongs to; joins and inflates them. */
-  messages: WsMessageStream | null;
-  /** What reading this direction's frames needs, now or later. */
-  read: WsReadContext | null;
-  /** The Close frame this side sent, once seen. */
-  closeSent: { code: number | null; reason: string } | null;
-  /** Offset in this direction's stream where WebSocket bytes begin. */
-  wsBase: number;
+  /** After the 101: this direction's frames. */
+  ws: WsStream | null;
   failed: boolean;
   /** Layers gathered for the HTTP message in progress (head, then body pieces). */
   pendingLayers: Layer[];
@@ -99,6 +75,7 @@ const UNDECODED: DecodeError = {
 export class ConnectionRecorder {
   readonly #options: ConnectionRecorderOptions;
   readonly #connId: number;
+  readonly #onUnit: UnitListener;
   readonly #in: Side;
   readonly #out: Side;
   /** Requests whose responses have not started, oldest first (HTTP/1.1 answers in order). */
@@ -108,25 +85,20 @@ export class ConnectionRecorder {
   #upgraded: Exchange | null = null;
   /** permessage-deflate as the 101 agreed it, null when not. */
   #deflate: NegotiatedDeflate | null = null;
-  #sse: SseParser | null = null;
-  #pendingSse: SseUnit[] = [];
-  /** Where de-chunked body bytes fed to the SSE parser sit in the TCP stream, for placing its layers. */
-  #sseSegments: Array<{ bodyOffset: number; streamOffset: number; length: number }> = [];
-  #sseFed = 0;
+  /** The response in progress when it is a `text/event-stream`. */
+  #sse: SseBody | null = null;
   #closeError: DecodeError | null = null;
   #closing = false;
 
-  constructor(options: ConnectionRecorderOptions) {
+  /** `onUnit` is told every unit as it is cut off, in byte order per direction. */
+  constructor(options: ConnectionRecorderOptions, onUnit: UnitListener) {
     this.#options = options;
     this.#connId = options.connId ?? 0;
+    this.#onUnit = onUnit;
     const side = (direction: 'in' | 'out'): Side => ({
       window: new ByteWindow(options.maxUnitBytes),
       http: new Http1Parser({ direction, maxKeptBodyBytes: options.maxScanBytes }),
       ws: null,
-      messages: null,
-      read: null,
-      closeSent: null,
-      wsBase: 0,
       failed: false,
       pendingLayers: [],
       pendingSeqs: [],
@@ -141,39 +113,43 @@ export class ConnectionRecorder {
     return this.#upgraded;
   }
 
-  push(dir: WireDirection, chunk: Uint8Array, atMs: number): DecodedUnit[] {
+  push(dir: WireDirection, chunk: Uint8Array, atMs: number): void {
     const side = dir === 'in' ? this.#in : this.#out;
     side.window.append(chunk);
-    const units: DecodedUnit[] = [];
-    if (side.failed) {
-      units.push(this.#raw(side, dir, atMs));
-    } else if (side.ws) {
-      this.#pushWs(side, dir, chunk, atMs, units);
-    } else {
-      this.#handleHttp(side, dir, side.http.push(chunk), atMs, units);
+    this.#decode(side, dir, chunk, atMs);
+  }
+
+  /**
+   * A string about to cross: encoded once, into the unit's own bytes when they will all be kept, and
+   * returned as the bytes to send (`encoding` as Node's Writable would use it).
+   */
+  pushString(dir: WireDirection, text: string, encoding: BufferEncoding, atMs: number): Uint8Array {
+    const side = dir === 'in' ? this.#in : this.#out;
+    let bytes = side.window.appendString(text, encoding);
+    if (!bytes) {
+      bytes = Buffer.from(text, encoding);
+      side.window.append(bytes);
     }
-    side.window.trim();
-    return units;
+    this.#decode(side, dir, bytes, atMs);
+    return bytes;
   }
 
   /** The connection closed: whatever is unfinished becomes a last unit, so byte counts still add up. */
-  close(atMs: number): DecodedUnit[] {
-    const units: DecodedUnit[] = [];
+  close(atMs: number): void {
     this.#closing = true;
     for (const [dir, side] of [
       ['in', this.#in],
       ['out', this.#out],
     ] as const) {
-      if (!side.ws && !side.failed) this.#handleHttp(side, dir, side.http.end(), atMs, units);
-      if (side.window.end > side.window.unitStart) units.push(this.#raw(side, dir, atMs));
+      if (!side.ws && !side.failed) this.#handleHttp(side, dir, side.http.end(), atMs);
+      if (side.window.end > side.window.unitStart) this.#raw(side, dir, atMs);
     }
-    return units;
   }
 
   /** For a WebSocket connection: the Close frame each side sent (null: none, so the other side saw 1006). */
   get wsClosing(): WsClosing | null {
     if (!this.#in.ws && !this.#out.ws) return null;
-    return { fromClient: this.#in.closeSent, fromServer: this.#out.closeSent };
+    return { fromClient: this.#in.ws?.closeSent ?? null, fromServer: this.#out.ws?.closeSent ?? null };
   }
 
   /** Why the connection ended mid-message, if it did (an SSE stream cut, a request half sent). */
@@ -187,7 +163,24 @@ export class ConnectionRecorder {
     return this.#upgraded ?? this.#currentRequest;
   }
 
-  #raw(side: Side, dir: WireDirection, atMs: number, error: DecodeError = UNDECODED): DecodedUnit {
+  /** Bytes just appended to the side's window: cut them into units. */
+  #decode(side: Side, dir: WireDirection, chunk: Uint8Array, atMs: number): void {
+    if (side.failed) {
+      this.#raw(side, dir, atMs);
+    } else if (side.ws) {
+      const error = side.ws.push(chunk, atMs);
+      if (error) {
+        side.failed = true;
+        this.#raw(side, dir, atMs, error);
+      }
+    } else {
+      this.#handleHttp(side, dir, side.http.push(chunk), atMs);
+    }
+    side.window.trim();
+  }
+
+  /** Everything not yet handed out, as one unit that could not be decoded. */
+  #raw(side: Side, dir: WireDirection, atMs: number, error: DecodeError = UNDECODED): void {
     const exchange = side.ws
       ? (this.#upgraded ?? UNKNOWN_EXCHANGE)
       : dir === 'in'
@@ -195,70 +188,51 @@ export class ConnectionRecorder {
         : this.#currentResponse;
     const unit: WireUnit = side.ws ? 'ws-frame' : dir === 'in' ? 'http-request' : 'http-response';
     const taken = side.window.take(side.window.end);
-    return {
-      connId: this.#connId,
+    this.#onUnit(
+      new DescribedUnit({ connId: this.#connId, exchange, dir, unit, atMs }, taken.byteLength, taken, {
+        layers: [],
+        messageSeqs: NO_SEQS,
+        error,
+      }),
+      0,
       exchange,
-      dir,
-      unit,
-      atMs,
-      byteLength: taken.byteLength,
-      bytes: taken.bytes,
-      details: { layers: [], messageSeqs: [], error },
-    };
+    );
   }
 
-  #emit(side: Side, units: DecodedUnit[], parts: UnitParts): void {
+  #emit(side: Side, parts: UnitParts): void {
     const taken = side.window.take(parts.end);
-    units.push({
-      connId: this.#connId,
-      exchange: parts.exchange,
-      dir: parts.dir,
-      unit: parts.unit,
-      atMs: parts.atMs,
-      byteLength: taken.byteLength,
-      bytes: taken.bytes,
-      details: {
-        layers: shiftLayers(parts.layers, -taken.byteOffset, this.#options.maxUnitBytes),
+    const layers = shiftLayers(parts.layers, -taken.byteOffset, this.#options.maxUnitBytes);
+    this.#onUnit(
+      new DescribedUnit({ ...parts, connId: this.#connId }, taken.byteLength, taken, {
+        layers,
         messageSeqs: parts.messageSeqs,
-      },
-    });
+      }),
+      0,
+      parts.exchange,
+    );
   }
 
-  #handleHttp(
-    side: Side,
-    dir: WireDirection,
-    result: Http1PushResult,
-    atMs: number,
-    units: DecodedUnit[],
-  ): void {
+  #handleHttp(side: Side, dir: WireDirection, result: Http1PushResult, atMs: number): void {
     for (const event of result.events) {
       switch (event.kind) {
         case 'head':
-          this.#onHead(side, dir, event, atMs, units);
+          this.#onHead(side, dir, event, atMs);
           break;
         case 'body':
           side.pendingLayers.push(...event.layers);
           side.pendingSeqs.push(...seqsIn(event.data));
           break;
         case 'body-data':
-          if (dir === 'out' && this.#sse) {
-            this.#sseSegments.push({
-              bodyOffset: this.#sseFed,
-              streamOffset: event.byteOffset,
-              length: event.bytes.length,
-            });
-            this.#sseFed += event.bytes.length;
-            this.#pendingSse.push(...this.#sse.push(event.bytes).units);
-          }
+          if (dir === 'out') this.#sse?.feed(event.bytes, event.byteOffset);
           break;
         case 'chunk':
-          this.#onChunk(side, dir, event, atMs, units);
+          this.#onChunk(side, dir, event, atMs);
           break;
         case 'message-end': {
           if (side.pendingLayers.length === 0 && side.window.unitStart >= event.byteOffset + event.byteLength)
             break;
           const exchange = dir === 'in' ? this.#currentRequest : this.#currentResponse;
-          this.#emit(side, units, {
+          this.#emit(side, {
             exchange,
             dir,
             unit: side.pendingUnit,
@@ -281,13 +255,13 @@ export class ConnectionRecorder {
         // Nothing left to show as a unit: the close itself carries the news.
         this.#closeError = result.error;
       } else {
-        units.push(this.#raw(side, dir, atMs, result.error));
+        this.#raw(side, dir, atMs, result.error);
       }
     }
-    if (result.upgraded && !side.ws) this.#startWs(side, dir, result.leftover, atMs, units);
+    if (result.upgraded && !side.ws) this.#startWs(side, dir, result.leftover, atMs);
   }
 
-  #onHead(side: Side, dir: WireDirection, head: HeadEvent, atMs: number, units: DecodedUnit[]): void {
+  #onHead(side: Side, dir: WireDirection, head: HeadEvent, atMs: number): void {
     if (dir === 'in') {
       const exchange = head.request ? exchangeOf(head.request.method, head.request.target) : UNKNOWN_EXCHANGE;
       this.#currentRequest = exchange;
@@ -306,7 +280,7 @@ export class ConnectionRecorder {
       // The server agreed to switch: the request was the opening handshake, this head its answer.
       this.#upgraded = this.#currentResponse;
       this.#deflate = negotiatedDeflate(headerOf(head.headers, 'sec-websocket-extensions')?.value);
-      this.#emit(side, units, {
+      this.#emit(side, {
         exchange: this.#currentResponse,
         dir,
         unit: 'ws-handshake',
@@ -315,20 +289,17 @@ export class ConnectionRecorder {
         layers: [...head.layers, ...handshakeLayers(this.#currentResponse.wsKey, head.headers)],
         messageSeqs: [],
       });
-      this.#handleHttp(this.#in, 'in', this.#in.http.resolveUpgrade(true), atMs, units);
+      this.#handleHttp(this.#in, 'in', this.#in.http.resolveUpgrade(true), atMs);
       return;
     }
     // A refused upgrade (403, 400) means the request side goes on as HTTP (a no-op when none is pending).
-    this.#handleHttp(this.#in, 'in', this.#in.http.resolveUpgrade(false), atMs, units);
+    this.#handleHttp(this.#in, 'in', this.#in.http.resolveUpgrade(false), atMs);
     const contentType =
       head.headers.find((header) => header.name.toLowerCase() === 'content-type')?.value ?? '';
-    this.#sse = contentType.startsWith('text/event-stream') ? new SseParser() : null;
-    this.#pendingSse = [];
-    this.#sseSegments = [];
-    this.#sseFed = 0;
+    this.#sse = contentType.startsWith('text/event-stream') ? new SseBody() : null;
     if (head.bodyMode === 'chunked' || head.bodyMode === 'until-close') {
       // A streaming response: show its head now, then each chunk as it comes.
-      this.#emit(side, units, {
+      this.#emit(side, {
         exchange: this.#currentResponse,
         dir,
         unit: 'http-response',
@@ -343,113 +314,40 @@ export class ConnectionRecorder {
     side.pendingLayers = [...head.layers];
   }
 
-  #onChunk(side: Side, dir: WireDirection, chunk: ChunkEvent, atMs: number, units: DecodedUnit[]): void {
-    const sse = this.#pendingSse;
-    this.#pendingSse = [];
-    // The blank line after a comment ends an empty block (`: heartbeat\n\n`): nothing EventSource dispatches or
-    // remembers, so it does not make the chunk a second unit.
-    const meaningful = sse.filter(
-      (unit) =>
-        unit.kind !== 'bom' &&
-        !(unit.kind === 'event' && unit.status === 'no-data' && unit.layers.length <= 1),
-    );
-    let unit: WireUnit = 'http-chunk';
-    const only = meaningful.length === 1 ? meaningful[0] : undefined;
-    if (only?.kind === 'event') unit = 'sse-event';
-    else if (only?.kind === 'comment') unit = 'sse-comment';
-    const end = chunk.byteOffset + chunk.byteLength;
-    // SSE layers count from the start of the de-chunked body; move them to where those bytes sat on the wire.
-    const sseLayers = sse.flatMap((piece) => piece.layers.map((layer) => this.#toStream(layer)));
-    const lastSegment = this.#sseSegments.at(-1);
-    this.#sseSegments = lastSegment ? [lastSegment] : [];
-    const seqs = meaningful.flatMap((piece) =>
-      piece.kind === 'event' ? seqsIn(new TextEncoder().encode(piece.data)) : [],
-    );
-    this.#emit(side, units, {
+  #onChunk(side: Side, dir: WireDirection, chunk: ChunkEvent, atMs: number): void {
+    const sse = this.#sse?.takeChunk();
+    this.#emit(side, {
       exchange: this.#currentResponse,
       dir,
-      unit,
+      unit: sse?.unit ?? 'http-chunk',
       atMs,
-      end,
-      layers: [...chunk.layers.slice(0, 1), ...sseLayers, ...chunk.layers.slice(1)],
-      messageSeqs: seqs,
+      end: chunk.byteOffset + chunk.byteLength,
+      layers: sse ? [...chunk.layers.slice(0, 1), ...sse.layers, ...chunk.layers.slice(1)] : chunk.layers,
+      messageSeqs: sse?.messageSeqs ?? [],
     });
   }
 
-  #streamOffsetOfBody(bodyOffset: number): number {
-    const segment =
-      this.#sseSegments.find(
-        (piece) => bodyOffset >= piece.bodyOffset && bodyOffset < piece.bodyOffset + piece.length,
-      ) ?? this.#sseSegments.at(-1);
-    return segment ? segment.streamOffset + (bodyOffset - segment.bodyOffset) : bodyOffset;
-  }
-
-  #toStream(layer: Layer): Layer {
-    layer.byteOffset = this.#streamOffsetOfBody(layer.byteOffset);
-    for (const field of layer.fields) field.byteOffset = this.#streamOffsetOfBody(field.byteOffset);
-    return layer;
-  }
-
-  #startWs(side: Side, dir: WireDirection, leftover: Uint8Array, atMs: number, units: DecodedUnit[]): void {
-    side.ws = new WsFrameDecoder({
-      // The tap hands over each chunk as it crossed the socket and nothing changes it afterwards.
-      viewChunks: true,
-      maxKeptPayloadBytes: this.#options.maxScanBytes,
-      sender: dir === 'in' ? 'client' : 'server',
-      permessageDeflate: this.#deflate !== null,
-    });
-    side.messages = new WsMessageStream({
-      deflate: this.#deflateFor(dir),
-      maxKeptBytes: this.#options.maxScanBytes,
-      maxInflatedBytes: this.#options.maxScanBytes,
-    });
-    side.read = {
-      describe: { sender: dir === 'in' ? 'client' : 'server', permessageDeflate: this.#deflate !== null },
-      deflate: { negotiated: this.#deflate, direction: this.#deflateFor(dir) },
-      maxUnitBytes: this.#options.maxUnitBytes,
-      maxScanBytes: this.#options.maxScanBytes,
-    };
-    side.wsBase = side.window.end - leftover.length;
-    if (leftover.length > 0) this.#pushWs(side, dir, leftover, atMs, units);
-  }
-
-  #pushWs(side: Side, dir: WireDirection, chunk: Uint8Array, atMs: number, units: DecodedUnit[]): void {
-    const decoder = side.ws;
-    const read = side.read;
-    if (!decoder || !read) return;
-    const result = decoder.pushRaw(chunk);
-    for (const raw of result.frames) {
-      // Frame offsets count from the first WebSocket byte; the window counts from the connection's first.
-      const taken = side.window.take(side.wsBase + raw.byteOffset + raw.byteLength);
-      const whole = taken.byteOffset === side.wsBase + raw.byteOffset ? taken.bytes : new Uint8Array(0);
-      let details: UnitDetails | PendingDetails | null =
-        this.#options.deferReading === false ? null : deferWsFrame(raw, whole, side.messages, read);
-      if (!details) {
-        const frame = describeWsFrame(raw, read.describe);
-        const place = side.messages?.push(frame) ?? null;
-        if (frame.close) side.closeSent = { code: frame.close.code, reason: frame.close.reason };
-        const delta = side.wsBase - taken.byteOffset;
-        details = wsFrameDetails(frame, place, read.deflate, delta, this.#options.maxUnitBytes);
-      }
-      units.push({
+  #startWs(side: Side, dir: WireDirection, leftover: Uint8Array, atMs: number): void {
+    const base = side.window.end - leftover.length;
+    side.ws = new WsStream(
+      side.window,
+      base,
+      {
         connId: this.#connId,
         exchange: this.#upgraded ?? UNKNOWN_EXCHANGE,
         dir,
-        unit: 'ws-frame',
-        atMs,
-        byteLength: taken.byteLength,
-        bytes: taken.bytes,
-        details,
-      });
-    }
-    if (result.error) {
+        deflate: this.#deflate,
+        maxUnitBytes: this.#options.maxUnitBytes,
+        maxScanBytes: this.#options.maxScanBytes,
+        deferReading: this.#options.deferReading !== false,
+      },
+      this.#onUnit,
+    );
+    if (leftover.length === 0) return;
+    const error = side.ws.push(leftover, atMs);
+    if (error) {
       side.failed = true;
-      units.push(this.#raw(side, dir, atMs, result.error));
+      this.#raw(side, dir, atMs, error);
     }
-  }
-
-  #deflateFor(dir: WireDirection) {
-    if (!this.#deflate) return null;
-    return dir === 'in' ? this.#deflate.client : this.#deflate.server;
   }
 }

@@ -15,7 +15,8 @@ import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { WireEvent } from '../../protocol/inspect.ts';
 import { ID_PATTERN } from '../../protocol/messages.ts';
-import { ConnectionRecorder, type DecodedUnit, detailsOf, type Exchange } from './connection-recorder.ts';
+import { ConnectionRecorder, type Exchange } from './connection-recorder.ts';
+import type { DecodedUnit, UnitRows } from './decoded-unit.ts';
 import { Ring } from './ring.ts';
 import { nowMs, type SocketTap, tapSocket } from './socket-tap.ts';
 
@@ -36,15 +37,15 @@ export const MAX_CAPTURED_CLIENTS = 200;
 export type WireListener = () => void;
 
 /**
- * What a ring holds: a WireEvent, or a unit as decoded (bytes and boundaries, details maybe pending)
- * that becomes its WireEvent the first time someone reads it and is replaced by it. Under CAPTURE_ALL
- * most units are never read, and building events (layers, meanings, base64) for all of them was most of
- * what capture cost.
+ * What a ring holds: a WireEvent, or a unit as decoded (a unit object, or a row of a table of frames, the
+ * row kept beside it in the ring) that becomes its WireEvent the first time someone reads it and is
+ * replaced by it. Under CAPTURE_ALL most units are never read, and building events (layers, meanings,
+ * base64) for all of them was most of what capture cost.
  */
-type Kept = WireEvent | DecodedUnit;
+type Kept = WireEvent | UnitRows;
 
 function unitEvent(eventSeq: number, client: string, unit: DecodedUnit): WireEvent {
-  const details = detailsOf(unit);
+  const details = unit.details();
   const { bytes, exchange } = unit;
   return {
     type: 'wire',
@@ -140,8 +141,8 @@ export class Recorder {
     for (let index = Math.max(0, fromSeq - oldestSeq); events.length < max; index += 1) {
       const kept = ring.events.at(index);
       if (!kept) break;
-      if ('details' in kept) {
-        const event = unitEvent(oldestSeq + index, client, kept);
+      if ('unitAt' in kept) {
+        const event = unitEvent(oldestSeq + index, client, kept.unitAt(ring.events.rowAt(index)));
         ring.events.replace(index, event);
         events.push(event);
       } else events.push(kept);
@@ -165,17 +166,21 @@ export class Recorder {
     this.#keep(ring, { ...event, eventSeq: ring.nextSeq++ });
   }
 
-  /** Keeps a decoded unit of `client`'s; its event (numbered now, by its place) is built when first read. */
-  recordUnit(client: string, unit: DecodedUnit): void {
+  /**
+   * Keeps a decoded unit of `client`'s (`units.unitAt(row)`); its event (numbered now, by its place) is built
+   * when first read.
+   */
+  recordUnit(client: string, units: UnitRows, row: number): void {
     if (!this.keeps(client)) return;
     const ring = this.#ring(client);
     ring.nextSeq += 1;
-    this.#keep(ring, unit);
+    this.#keep(ring, units, row);
   }
 
-  #keep(ring: ClientCapture, kept: Kept): void {
-    ring.events.push(kept);
-    for (const listener of ring.listeners) listener();
+  #keep(ring: ClientCapture, kept: Kept, row = 0): void {
+    ring.events.push(kept, row);
+    // Most rings (CAPTURE_ALL) have no listener: no iterator for an empty Set on every unit.
+    if (ring.listeners.size > 0) for (const listener of ring.listeners) listener();
   }
 
   #ring(client: string): ClientCapture {
@@ -218,6 +223,8 @@ class CapturedConnection {
   /** Clients that had an exchange on this connection: each sees its open and its close. */
   readonly #clients = new Set<string>();
   #upgradeDecided = false;
+  /** Let go of: units the decoder still cuts from bytes it already had are not kept. */
+  #detached = false;
   #lastClient: string | null = null;
   readonly #peer: string;
 
@@ -226,29 +233,47 @@ class CapturedConnection {
     this.#connId = connId;
     this.#openedAtMs = nowMs();
     this.#peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
-    this.#decoder = new ConnectionRecorder({
-      connId,
-      maxUnitBytes: recorder.options.maxUnitBytes,
-      maxScanBytes: recorder.options.maxScanBytes,
-    });
+    const decoder = new ConnectionRecorder(
+      {
+        connId,
+        maxUnitBytes: recorder.options.maxUnitBytes,
+        maxScanBytes: recorder.options.maxScanBytes,
+      },
+      (units, row, exchange) => this.#onUnit(units, row, exchange),
+    );
+    this.#decoder = decoder;
     this.#tap = tapSocket(socket, {
-      bytes: (direction, chunk, atMs) => this.#handle(this.#decoder.push(direction, chunk, atMs)),
+      read: (chunk, atMs) => {
+        decoder.push('in', chunk, atMs);
+        this.#decideAfterUpgrade();
+      },
+      written: (chunk, atMs) => {
+        decoder.push('out', chunk, atMs);
+        this.#decideAfterUpgrade();
+      },
+      writtenString: (text, encoding, atMs) => {
+        const bytes = decoder.pushString('out', text, encoding, atMs);
+        this.#decideAfterUpgrade();
+        return bytes;
+      },
       closed: (atMs) => this.#closed(atMs),
     });
   }
 
-  #handle(units: DecodedUnit[]): void {
-    for (const unit of units) {
-      if (unit.exchange.isInspector) {
-        // The inspector's own bytes are never captured: let go of this socket entirely.
-        this.#tap.detach();
-        return;
-      }
-      const client = this.#clientOf(unit.exchange);
-      if (client === null) continue;
-      this.#recorder.recordUnit(client, unit);
+  #onUnit(units: UnitRows, row: number, exchange: Exchange): void {
+    if (this.#detached) return;
+    if (exchange.isInspector) {
+      // The inspector's own bytes are never captured: let go of this socket entirely.
+      this.#detach();
+      return;
     }
-    this.#decideAfterUpgrade();
+    const client = this.#clientOf(exchange);
+    if (client !== null) this.#recorder.recordUnit(client, units, row);
+  }
+
+  #detach(): void {
+    this.#detached = true;
+    this.#tap.detach();
   }
 
   /** A chat WebSocket nobody is watching is let go at the upgrade: its frames then cost nothing. */
@@ -257,7 +282,7 @@ class CapturedConnection {
     if (!upgraded || this.#upgradeDecided) return;
     this.#upgradeDecided = true;
     const client = upgraded.client;
-    if (client === null || !this.#recorder.keeps(client)) this.#tap.detach();
+    if (client === null || !this.#recorder.keeps(client)) this.#detach();
   }
 
   /** The unit's client, announcing this connection's open to a client seeing it for the first time. */
@@ -278,7 +303,7 @@ class CapturedConnection {
   }
 
   #closed(atMs: number): void {
-    this.#handle(this.#decoder.close(atMs));
+    this.#decoder.close(atMs);
     const error = this.#decoder.closeError;
     const wsClosing = this.#decoder.wsClosing;
     for (const client of this.#clients) {

@@ -27,6 +27,16 @@ describe('Ring', () => {
     expect(contents(ring)).toEqual(['b', 'C', 'd']);
   });
 
+  it('keeps a row number beside each item, overwritten with it', () => {
+    const ring = new Ring<string>(2);
+    ring.push('a', 7);
+    ring.push('b');
+    ring.push('c', 9);
+    expect([ring.rowAt(0), ring.rowAt(1), ring.rowAt(2)]).toEqual([0, 9, 0]);
+    ring.replace(1, 'C', 4);
+    expect([ring.at(1), ring.rowAt(1)]).toEqual(['C', 4]);
+  });
+
   it('refuses a capacity that could hold nothing', () => {
     expect(() => new Ring(0)).toThrow(RangeError);
   });

@@ -10,10 +10,16 @@
  */
 import type { Socket } from 'node:net';
 
-export type TapDirection = 'in' | 'out';
-
 export interface TapSink {
-  bytes(direction: TapDirection, chunk: Uint8Array, atMs: number): void;
+  /** Bytes the socket read. */
+  read(chunk: Uint8Array, atMs: number): void;
+  /** Bytes about to be written. */
+  written(chunk: Uint8Array, atMs: number): void;
+  /**
+   * A string about to be written (an HTTP head in latin1, a body or a `ws` text payload in utf8): the sink
+   * encodes it, once, and returns the bytes; Node writes those instead of encoding the string again.
+   */
+  writtenString(text: string, encoding: BufferEncoding, atMs: number): Uint8Array;
   closed(atMs: number): void;
 }
 
@@ -34,15 +40,20 @@ interface WritableHooks {
   _writev?: WritevFn;
 }
 
+/** Fixed for the life of the process; read once, as the getter goes into Node's C++ on every call. */
+const TIME_ORIGIN_MS = performance.timeOrigin;
+
 export function nowMs(): number {
-  return performance.timeOrigin + performance.now();
+  return TIME_ORIGIN_MS + performance.now();
 }
 
-function toBytes(chunk: unknown, encoding: BufferEncoding): Uint8Array {
-  if (chunk instanceof Uint8Array) return chunk;
-  // HTTP heads arrive as latin1 strings, bodies and `ws` text payloads as utf8 strings: encode exactly as
-  // Node would.
-  return Buffer.from(String(chunk), encoding);
+/** What the sink records for a chunk, and what Node then writes: the same bytes. */
+function recordWrite(sink: TapSink, chunk: unknown, encoding: BufferEncoding, atMs: number): Uint8Array {
+  if (chunk instanceof Uint8Array) {
+    sink.written(chunk, atMs);
+    return chunk;
+  }
+  return sink.writtenString(String(chunk), encoding, atMs);
 }
 
 /**
@@ -61,7 +72,7 @@ export function tapSocket(socket: Socket, sink: TapSink): SocketTap {
   let attached = true;
 
   const onData = (chunk: Buffer) => {
-    if (attached) sink.bytes('in', chunk, nowMs());
+    if (attached) sink.read(chunk, nowMs());
   };
   const onClose = () => {
     if (attached) sink.closed(nowMs());
@@ -73,8 +84,7 @@ export function tapSocket(socket: Socket, sink: TapSink): SocketTap {
       originalWrite.call(this, chunk, encoding, callback);
       return;
     }
-    const bytes = toBytes(chunk, encoding);
-    sink.bytes('out', bytes, nowMs());
+    const bytes = recordWrite(sink, chunk, encoding, nowMs());
     originalWrite.call(this, bytes, bytes === chunk ? encoding : ENCODED, callback);
   };
   if (originalWritev) {
@@ -82,8 +92,7 @@ export function tapSocket(socket: Socket, sink: TapSink): SocketTap {
       if (attached) {
         const atMs = nowMs();
         for (const entry of chunks) {
-          const bytes = toBytes(entry.chunk, entry.encoding);
-          sink.bytes('out', bytes, atMs);
+          const bytes = recordWrite(sink, entry.chunk, entry.encoding, atMs);
           if (bytes !== entry.chunk) {
             entry.chunk = bytes;
             entry.encoding = ENCODED;

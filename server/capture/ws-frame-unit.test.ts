@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ConnectionRecorder, type DecodedUnit, detailsOf } from './connection-recorder.ts';
+import { ConnectionRecorder, type DecodedUnit } from './connection-recorder.ts';
 
 const KEY = 'dGhlIHNhbXBsZSBub25jZQ==';
 const REQUEST =
@@ -46,19 +46,58 @@ const frameSpec: fc.Arbitrary<FrameSpec> = fc.record({
   payload: fc.oneof(chatText, fc.uint8Array({ maxLength: 300 }), fc.constant(new Uint8Array([0x03, 0xe8]))),
 });
 
-/** Every unit of a connection that upgraded and then carried `frames` each way, cut into `cut`-byte reads. */
+/** Everything the inspector can learn from a unit, read now. */
+function view(unit: DecodedUnit | undefined) {
+  if (!unit) return unit;
+  const { connId, exchange, dir, unit: kind, atMs, byteLength, bytes } = unit;
+  return {
+    connId,
+    exchange,
+    dir,
+    unit: kind,
+    atMs,
+    byteLength,
+    bytes: Uint8Array.from(bytes),
+    details: unit.details(),
+  };
+}
+
+/**
+ * Every unit of a connection that upgraded and then carried `frames` each way, cut into `cut`-byte reads;
+ * with `strings`, the server's frames are written as `ws` writes them instead (the header's bytes, then the
+ * payload as a string, utf8 when it is valid UTF-8 and latin1 when not), and must come out the same.
+ */
 function capture(
   frames: FrameSpec[],
   cut: number,
   deferReading: boolean,
-  { maxUnitBytes = 4096, deflate = false }: { maxUnitBytes?: number; deflate?: boolean } = {},
+  {
+    maxUnitBytes = 4096,
+    deflate = false,
+    strings = false,
+  }: { maxUnitBytes?: number; deflate?: boolean; strings?: boolean } = {},
 ) {
-  const recorder = new ConnectionRecorder({ maxUnitBytes, maxScanBytes: 1024, deferReading });
   const units: DecodedUnit[] = [];
-  units.push(...recorder.push('in', latin1(REQUEST), 1));
-  units.push(...recorder.push('out', latin1(response(deflate)), 2));
+  const recorder = new ConnectionRecorder({ maxUnitBytes, maxScanBytes: 1024, deferReading }, (rows, row) =>
+    units.push(rows.unitAt(row)),
+  );
+  recorder.push('in', latin1(REQUEST), 1);
+  recorder.push('out', latin1(response(deflate)), 2);
   for (const dir of ['in', 'out'] as const) {
     const wire = frames.map(encodeFrame);
+    if (strings && dir === 'out') {
+      for (const [index, frame] of wire.entries()) {
+        // The payload as it crosses (masked when the frame is): the frame's last payload.length bytes.
+        const payload = Buffer.from(frame.subarray(frame.length - (frames[index]?.payload.length ?? 0)));
+        const header = frame.subarray(0, frame.length - payload.length);
+        recorder.push(dir, header, 3);
+        const asUtf8 = payload.toString('utf8');
+        const encoding = Buffer.from(asUtf8, 'utf8').equals(payload) ? 'utf8' : 'latin1';
+        const written = recorder.pushString(dir, payload.toString(encoding), encoding, 3);
+        expect(Buffer.from(written).equals(payload)).toBe(true);
+      }
+      continue;
+    }
     const all = new Uint8Array(wire.reduce((sum, frame) => sum + frame.length, 0));
     let at = 0;
     for (const frame of wire) {
@@ -66,37 +105,50 @@ function capture(
       at += frame.length;
     }
     for (let offset = 0; offset < all.length; offset += cut) {
-      units.push(...recorder.push(dir, all.subarray(offset, offset + cut), 3));
+      recorder.push(dir, all.subarray(offset, offset + cut), 3);
     }
   }
-  units.push(...recorder.close(4));
+  recorder.close(4);
   return { units, wsClosing: recorder.wsClosing };
 }
 
 describe('WebSocket frames read later', () => {
-  it('read exactly as frames read at once, whatever the frames and however the bytes are cut', () => {
+  it('read exactly as frames read at once, whatever the frames, however the bytes are cut or written', () => {
     fc.assert(
       fc.property(
         fc.array(frameSpec, { maxLength: 12 }),
         fc.integer({ min: 1, max: 400 }),
         fc.constantFrom(4096, 64),
         fc.boolean(),
-        (frames, cut, maxUnitBytes, deflate) => {
-          const later = capture(frames, cut, true, { maxUnitBytes, deflate });
+        fc.boolean(),
+        (frames, cut, maxUnitBytes, deflate, strings) => {
+          const later = capture(frames, cut, true, { maxUnitBytes, deflate, strings });
           const now = capture(frames, cut, false, { maxUnitBytes, deflate });
           expect(later.wsClosing).toEqual(now.wsClosing);
           expect(later.units.length).toBe(now.units.length);
           later.units.forEach((unit, index) => {
-            const other = now.units[index];
-            expect({ ...unit, details: detailsOf(unit) }).toEqual({
-              ...other,
-              details: other && detailsOf(other),
-            });
+            expect(view(unit)).toEqual(view(now.units[index]));
           });
         },
       ),
       { numRuns: 300 },
     );
+  });
+
+  it('read exactly as at once across many tables of waiting frames (each twice as big as the last)', () => {
+    const frames: FrameSpec[] = Array.from({ length: 700 }, (_, index) => ({
+      fin: true,
+      rsv: 0,
+      opcode: index % 5 === 4 ? 9 : 1,
+      masked: index % 2 === 0,
+      payload: new TextEncoder().encode(
+        `{"type":"message","message":{"seq":${index}}}`.repeat((index % 3) + 1),
+      ),
+    }));
+    const later = capture(frames, 1000, true, { strings: true });
+    const now = capture(frames, 1000, false);
+    expect(later.units.filter((unit) => unit.isDeferred).length).toBe(1400);
+    expect(later.units.map(view)).toEqual(now.units.map(view));
   });
 
   it('waits for whole uncompressed messages and pings, not for fragments or a Close', () => {
@@ -113,8 +165,8 @@ describe('WebSocket frames read later', () => {
       true,
     );
     const frames = units.filter((unit) => unit.unit === 'ws-frame' && unit.dir === 'in');
-    expect(frames.map((unit) => 'build' in unit.details)).toEqual([true, true, false, false, false]);
-    expect(detailsOf(frames[0] as DecodedUnit).messageSeqs).toEqual([7]);
-    expect(detailsOf(frames[3] as DecodedUnit).messageSeqs).toEqual([7]);
+    expect(frames.map((unit) => unit.isDeferred)).toEqual([true, true, false, false, false]);
+    expect(frames[0]?.details().messageSeqs).toEqual([7]);
+    expect(frames[3]?.details().messageSeqs).toEqual([7]);
   });
 });
