@@ -2,6 +2,7 @@
 import { Profiler, type ProfilerOnRenderCallback, StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
+import { prefetchViews } from './panels/lazy-views.ts';
 import { resumeStoredSession, useWirelab } from './store/index.ts';
 import './styles.css';
 import './presenter.css';
@@ -38,5 +39,6 @@ createRoot(container).render(
 );
 
 resumeStoredSession(useWirelab.getState());
+prefetchViews();
 // A reload or tab close: store the latest cursor with the messages so the next load resumes exactly.
 window.addEventListener('pagehide', () => useWirelab.getState().saveRoomState());

@@ -1,8 +1,8 @@
-import { type KeyboardEvent, useMemo } from 'react';
+import { type KeyboardEvent, Suspense, useMemo } from 'react';
 import type { WireEvent } from '../../protocol/inspect.ts';
 import { useWirelab } from '../store/index.ts';
-import { FrameInspector } from '../visualizations/frame/FrameInspector.tsx';
 import type { MessageFrameLink } from '../visualizations/frame/WsViews.tsx';
+import { FrameInspector } from './lazy-views.ts';
 import { usePresenterTheme } from './presenter-theme.ts';
 import { useWireSnapshot } from './wire-snapshot.ts';
 
@@ -94,14 +94,16 @@ export function FramePanel() {
         </div>
       </div>
       {event ? (
-        <FrameInspector
-          key={event.eventSeq}
-          event={event}
-          context={context}
-          bytesPerRow={bytesPerRow}
-          messageFrames={messageFrames}
-          onSelectEvent={selectEvent}
-        />
+        <Suspense fallback={<p className="hint">Loading the frame inspector…</p>}>
+          <FrameInspector
+            key={event.eventSeq}
+            event={event}
+            context={context}
+            bytesPerRow={bytesPerRow}
+            messageFrames={messageFrames}
+            onSelectEvent={selectEvent}
+          />
+        </Suspense>
       ) : (
         <p className="hint">
           {selectedSeq === null

@@ -1,8 +1,6 @@
-import { type KeyboardEvent, useRef, useState } from 'react';
+import { type KeyboardEvent, Suspense, useRef, useState } from 'react';
 import { DiagramPanel } from './DiagramPanel.tsx';
-import { LatencyPanel } from './LatencyPanel.tsx';
-import { RacePanel } from './RacePanel.tsx';
-import { WireTable } from './WireTable.tsx';
+import { LatencyPanel, RacePanel, WireTable } from './lazy-views.ts';
 
 const TABS = [
   { id: 'sequence', label: 'Sequence diagram', Panel: DiagramPanel },
@@ -58,7 +56,9 @@ export function WireTabs() {
         aria-labelledby={`tab-${current.id}`}
         className="wire-tab-panel"
       >
-        <current.Panel />
+        <Suspense fallback={<p className="hint">Loading the {current.label} view…</p>}>
+          <current.Panel />
+        </Suspense>
       </div>
     </div>
   );

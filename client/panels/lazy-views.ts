@@ -1,0 +1,38 @@
+/**
+ * The views a learner opens later, in chunks of their own: the frame inspector (on selecting a unit), the
+ * Latency, Race and Events tabs, and the lab's controls. The page's first load carries the chat and the
+ * sequence diagram only (benchmark goal 7, bundle size); prefetchViews fetches the rest once the page is
+ * idle, so the first click on a tab does not wait on the network either.
+ */
+import { lazy } from 'react';
+
+const loaders = {
+  frameInspector: () => import('../visualizations/frame/FrameInspector.tsx'),
+  latency: () => import('./LatencyPanel.tsx'),
+  race: () => import('./RacePanel.tsx'),
+  events: () => import('./WireTable.tsx'),
+  lab: () => import('./LabControls.tsx'),
+};
+
+export const FrameInspector = lazy(() =>
+  loaders.frameInspector().then((module) => ({ default: module.FrameInspector })),
+);
+export const LatencyPanel = lazy(() =>
+  loaders.latency().then((module) => ({ default: module.LatencyPanel })),
+);
+export const RacePanel = lazy(() => loaders.race().then((module) => ({ default: module.RacePanel })));
+export const WireTable = lazy(() => loaders.events().then((module) => ({ default: module.WireTable })));
+export const LabControls = lazy(() => loaders.lab().then((module) => ({ default: module.LabControls })));
+
+/** Fetches every lazy view's code when the browser has nothing better to do. */
+export function prefetchViews(): void {
+  const fetchAll = () => {
+    for (const load of Object.values(loaders)) {
+      load().catch((error: unknown) =>
+        console.warn('Prefetching a view failed; it loads when opened', error),
+      );
+    }
+  };
+  if ('requestIdleCallback' in window) window.requestIdleCallback(fetchAll, { timeout: 3_000 });
+  else setTimeout(fetchAll, 1_000);
+}
