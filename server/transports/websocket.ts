@@ -221,27 +221,23 @@ function runChatSocket(socket: WebSocket, deps: ChatSocketDeps): void {
 
   /**
    * What answering one read writes to this socket (the sender's own copy of its message, then its ack)
-   * leaves in one writev rather than one syscall a frame: corked until the last frame in flight is
-   * answered, or the event loop's check phase if that takes longer (a slow broker must not hold back
-   * heartbeats). Each syscall costs more than the JSON work around it (goals 1 and 5).
+   * leaves in one writev rather than one syscall a frame: corked until the event loop's check phase,
+   * after the handling's microtasks. Each syscall costs more than the JSON work around it (goal 5).
    */
   let corked = false;
   const uncork = () => {
-    if (!corked) return;
     corked = false;
     tcp.uncork();
   };
   /** Frames received and not yet handled (the one being handled included). */
   let handlingCount = 0;
-  // The last frame in flight answered: flush now rather than at the check phase (goal 5, round trip).
   const handled = () => {
     handlingCount -= 1;
-    if (handlingCount === 0) uncork();
   };
   const handlingFailed = (error: unknown) => {
+    handlingCount -= 1;
     console.error('websocket send failed', error);
     sendError('internal', 'the message could not be stored; retry with the same id');
-    handled();
   };
   const receive = (data: Buffer, isBinary: boolean) => {
     if (closed) return;
