@@ -1,6 +1,5 @@
 import { type KeyboardEvent, Suspense, useRef, useState } from 'react';
-import { DiagramPanel } from './DiagramPanel.tsx';
-import { LatencyPanel, RacePanel, WireTable } from './lazy-views.ts';
+import { DiagramPanel, LatencyPanel, RacePanel, WireTable } from './lazy-views.ts';
 
 const TABS = [
   { id: 'sequence', label: 'Sequence diagram', Panel: DiagramPanel },

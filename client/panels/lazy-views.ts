@@ -1,12 +1,13 @@
 /**
- * The views a learner opens later, in chunks of their own: the frame inspector (on selecting a unit), the
- * Latency, Race and Events tabs, and the lab's controls. The page's first load carries the chat and the
- * sequence diagram only (benchmark goal 7, bundle size); prefetchViews fetches the rest once the page is
- * idle, so the first click on a tab does not wait on the network either.
+ * The wire views in chunks of their own, so the page's first load (benchmark goal 7, bundle size) carries
+ * the join form, the chat and the transports: the sequence diagram (with d3) is fetched as the page mounts
+ * it, the frame inspector, the Latency, Race and Events tabs and the lab's controls when opened, and
+ * prefetchViews fetches all of them once the page is idle, so the first click on a tab does not wait either.
  */
 import { lazy } from 'react';
 
 const loaders = {
+  diagram: () => import('./DiagramPanel.tsx'),
   frameInspector: () => import('../visualizations/frame/FrameInspector.tsx'),
   latency: () => import('./LatencyPanel.tsx'),
   race: () => import('./RacePanel.tsx'),
@@ -16,6 +17,9 @@ const loaders = {
 
 export const FrameInspector = lazy(() =>
   loaders.frameInspector().then((module) => ({ default: module.FrameInspector })),
+);
+export const DiagramPanel = lazy(() =>
+  loaders.diagram().then((module) => ({ default: module.DiagramPanel })),
 );
 export const LatencyPanel = lazy(() =>
   loaders.latency().then((module) => ({ default: module.LatencyPanel })),
