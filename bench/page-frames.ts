@@ -7,7 +7,8 @@
  * React commits. It also compares the production bundle's gzip size with a hello page of the same
  * libraries (bench/hello-page), built by the same Vite. The server and the browser are stopped however it ends.
  */
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { chmod, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -26,6 +27,8 @@ import {
 } from '../scripts/real-server.ts';
 
 const QUICK = process.argv.includes('--quick');
+/** `--pin`: Chromium on core 1, this process (the publisher) and the server on core 0 (see pinCores). */
+const PIN = process.argv.includes('--pin');
 /** Also record a CPU profile of the page (CDP Profiler) during the loaded window and print its hot spots. */
 const PROFILE = process.argv.includes('--profile');
 /** `--screenshot=FILE`: a PNG of the page at the end of the loaded window, while the load still runs. */
@@ -221,6 +224,30 @@ async function startPublisher(serverUrl: string, ratePerSecond: number): Promise
       return closed;
     },
   };
+}
+
+// ---- cores ------------------------------------------------------------------------------------------
+
+/**
+ * A diagnostic, not the default: on 2 cores the page, the server and the publisher share the CPU, and the
+ * same build's frame rate ranged from 0.36x to 0.98x idle. `--pin` puts this process (the publisher) and
+ * the server it starts on core 0 and Chromium (all its processes) on core 1, which shows what one core
+ * gives the page: at 300 events a second, 7.9 fps (2026-11-29). Returns the Chromium executable to
+ * launch, or null when pinning is off or taskset is missing.
+ */
+async function pinCores(): Promise<string | null> {
+  if (!PIN) return null;
+  try {
+    execFileSync('taskset', ['-a', '-cp', '0', String(process.pid)], { stdio: 'ignore' });
+  } catch {
+    console.log('taskset is not available: nothing pinned');
+    return null;
+  }
+  const chromiumPath = CHROMIUM_LAUNCH.executablePath ?? 'chromium';
+  const wrapper = join(tmpdir(), `wirelab-chromium-core1-${process.pid}.sh`);
+  await writeFile(wrapper, `#!/bin/sh\nexec taskset -c 1 '${chromiumPath.replaceAll("'", "'\\''")}' "$@"\n`);
+  await chmod(wrapper, 0o755);
+  return wrapper;
 }
 
 // ---- bundle sizes ----------------------------------------------------------------------------------
@@ -437,7 +464,15 @@ async function main(): Promise<void> {
   let publisher: Publisher | null = null;
   let browser: Browser | null = null;
   try {
-    browser = await chromium.launch(CHROMIUM_LAUNCH);
+    const pinnedChromium = await pinCores();
+    console.log(
+      pinnedChromium
+        ? 'pinned: publisher and server on core 0, Chromium on core 1'
+        : 'not pinned (pass --pin to give Chromium core 1 alone)',
+    );
+    browser = await chromium.launch(
+      pinnedChromium ? { ...CHROMIUM_LAUNCH, executablePath: pinnedChromium } : CHROMIUM_LAUNCH,
+    );
     server = await startRealServer({
       STATIC_DIR: 'dist/profiling',
       SEND_RATE_PER_SECOND: String(PUBLISH_RATE_PER_SECOND * 10),
