@@ -2,11 +2,13 @@
  * The lab's faults on plain HTTP exchanges (poll, send, the request of a long poll, and the request that
  * opens an SSE stream or a WebSocket), as one middleware in front of the chat routes, so each transport
  * file keeps only its own protocol. What a route writes itself applies the answer-side faults itself: SSE
- * events and WebSocket frames (sse.ts, websocket.ts) and a long poll's answer (long-polling.ts).
+ * events and WebSocket frames (sse.ts, websocket.ts), and a long poll's answer (long-polling.ts), which
+ * shares this middleware's last step, answerMayGo.
  *
  * An HTTP/1.1 connection carries one exchange at a time, so delaying each request and each answer keeps
  * the order per connection without a queue.
  */
+import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { MiddlewareHandler } from 'hono';
@@ -24,6 +26,30 @@ function transportOf(path: string): TransportKind | undefined {
   if (path.endsWith('/sse')) return 'sse';
   if (path.endsWith('/ws')) return 'websocket';
   return undefined;
+}
+
+/**
+ * An HTTP answer of `clientId` is made and its delay has passed: the lab decides its fate, once, for the
+ * middleware's answers and for those a route writes itself (a held long poll). False when it is lost
+ * (`dropNext`: the connection is reset, the fault reported); otherwise it may be written, and carries
+ * `Connection: close` when a clean kill asked for that while it was in flight.
+ */
+export function answerMayGo(
+  lab: Lab,
+  clientId: string,
+  outgoing: ServerResponse,
+  transport: TransportKind | undefined,
+): boolean {
+  const socket = outgoing.socket;
+  if (lab.store.takeDrop(clientId)) {
+    // The answer is made (a send stored, a cursor moved on), but it never arrives: the connection breaks.
+    socket?.resetAndDestroy();
+    lab.report({ clientId, kind: 'dropped', ...(transport ? { transport } : {}) });
+    return false;
+  }
+  if (socket && lab.sockets.takeCloseAfterResponse(socket) && !outgoing.headersSent)
+    outgoing.setHeader('connection', 'close');
+  return true;
 }
 
 export function labHttpFaults(lab: Lab): MiddlewareHandler<ServerEnv> {
@@ -45,17 +71,12 @@ export function labHttpFaults(lab: Lab): MiddlewareHandler<ServerEnv> {
       const outbound = delayOnce(toClientDelay(lab.settings(clientId)));
       if (outbound) await outbound;
       if (socket?.destroyed) return;
-      if (lab.store.takeDrop(clientId)) {
-        // The answer is made (a send is stored), but it never arrives: the connection breaks instead.
-        socket?.resetAndDestroy();
-        const transport = transportOf(c.req.path);
-        lab.report({ clientId, kind: 'dropped', ...(transport ? { transport } : {}) });
+      const outgoing = c.env?.outgoing;
+      if (!outgoing) return;
+      if (!answerMayGo(lab, clientId, outgoing, transportOf(c.req.path))) {
         c.res = undefined;
         c.res = RESPONSE_ALREADY_SENT;
-        return;
       }
-      if (socket && lab.sockets.takeCloseAfterResponse(socket))
-        c.env?.outgoing?.setHeader('connection', 'close');
     } finally {
       answered?.();
     }

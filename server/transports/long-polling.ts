@@ -16,6 +16,7 @@ import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { Hono } from 'hono';
 import type { NewerSink, NewerWait, ReadAnswer } from '../hub/hub.ts';
 import { delayOnce, toClientDelay } from '../lab/delay-line.ts';
+import { answerMayGo } from '../lab/http-faults.ts';
 import type { KillMode, LiveConnection, Registration } from './connections.ts';
 import type { ServerEnv, TransportDeps } from './deps.ts';
 import { errorResponse } from './errors.ts';
@@ -96,16 +97,9 @@ class HeldPoll implements LiveConnection, NewerSink {
   }
 
   #write(body: string): void {
-    const { outgoing, socket, clientId } = this;
-    const { lab } = this.deps;
+    const { outgoing, socket } = this;
     if (socket?.destroyed || outgoing.writableEnded) return;
-    if (lab.store.takeDrop(clientId)) {
-      // The answer is made (the cursor moved on), but it never arrives: the connection breaks instead.
-      socket?.resetAndDestroy();
-      lab.report({ clientId, kind: 'dropped', transport: 'long-polling' });
-      return;
-    }
-    if (socket && lab.sockets.takeCloseAfterResponse(socket)) outgoing.setHeader('connection', 'close');
+    if (!answerMayGo(this.deps.lab, this.clientId, outgoing, 'long-polling')) return;
     outgoing.writeHead(200, {
       'content-type': 'application/json',
       'cache-control': 'no-store',
