@@ -133,6 +133,15 @@ const MessageRow = memo(function MessageRow({ message, me, isHighlighted, isCarr
 
 const keyOf = (message: ChatMessage) => `${message.epoch}:${message.seq}`;
 
+/** Where the message with `key` is, looking from index `from` on; -1 when it is not there. */
+function indexOfKey(messages: readonly ChatMessage[], key: string, from: number): number {
+  for (let index = Math.max(0, from); index < messages.length; index += 1) {
+    const message = messages[index];
+    if (message && keyOf(message) === key) return index;
+  }
+  return -1;
+}
+
 export function ChatLog() {
   const messages = useThrottledSelection(useWirelab, CHAT_MESSAGES);
   const me = useWirelab((state) => state.name);
@@ -154,14 +163,13 @@ export function ChatLog() {
   const pinnedAt = firstKey === null ? -1 : messages.findIndex((message) => keyOf(message) === firstKey);
   /** While following: the first row shown, kept until CHAT_TRIM_BATCH more rows than CHAT_DOM_ROWS pile up. */
   const followedFrom = useRef<string | null>(null);
+  // Only the last CHAT_DOM_ROWS + CHAT_TRIM_BATCH rows can hold it: a refresh looks there, not through
+  // the whole history (this runs up to 20 times a second under load).
   const followedAt =
     followedFrom.current === null
       ? -1
-      : messages.findIndex((message) => keyOf(message) === followedFrom.current);
-  const followStart =
-    followedAt >= 0 && messages.length - followedAt <= CHAT_DOM_ROWS + CHAT_TRIM_BATCH
-      ? followedAt
-      : Math.max(0, messages.length - CHAT_DOM_ROWS);
+      : indexOfKey(messages, followedFrom.current, messages.length - CHAT_DOM_ROWS - CHAT_TRIM_BATCH);
+  const followStart = followedAt >= 0 ? followedAt : Math.max(0, messages.length - CHAT_DOM_ROWS);
   const start = pinnedAt >= 0 ? pinnedAt : firstKey === null ? followStart : 0;
   const startMessage = firstKey === null ? messages[start] : undefined;
   const startKey = startMessage ? keyOf(startMessage) : null;

@@ -72,10 +72,6 @@ export class NewerWait {
     this.#sink = sink;
   }
 
-  get done(): boolean {
-    return this.#done;
-  }
-
   /** The broker's listener. */
   onMessage(message: ChatMessage): void {
     if (this.#done) return;
