@@ -6,6 +6,7 @@ import {
   PollResponse,
   parseCursor,
   ResumeOutcome,
+  readPlainSendFrame,
   SendRequest,
   UserName,
   utf8ByteLength,
@@ -152,6 +153,73 @@ describe('schemas', () => {
     expect(WsClientFrame.safeParse({ type: 'send', id: 'm1', text: 'hi' }).success).toBe(true);
     expect(WsClientFrame.safeParse({ type: 'shout', id: 'm1', text: 'hi' }).success).toBe(false);
     expect(WsClientFrame.safeParse({ type: 'send', id: 'm1', text: '' }).success).toBe(false);
+  });
+});
+
+describe('readPlainSendFrame', () => {
+  /** Frames near the plain send: right and wrong types, ids, texts, targets and times, extra keys. */
+  const nearSendFrame = fc.record(
+    {
+      type: fc.constantFrom('send', 'shout', 1),
+      id: fc.oneof(fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/), fc.string(), fc.integer()),
+      text: fc.oneof(fc.string(), fc.constant(''), fc.integer()),
+      to: fc.oneof(fc.constant(undefined), fc.string()),
+      sentAtMs: fc.oneof(
+        fc.constant(undefined),
+        fc.double(),
+        fc.constantFrom(Number.POSITIVE_INFINITY, -0, -1),
+        fc.string(),
+      ),
+      from: fc.string(),
+    },
+    { requiredKeys: [] },
+  );
+
+  it('accepts only what the schema accepts, with the same data', () => {
+    fc.assert(
+      fc.property(fc.oneof(nearSendFrame, fc.anything()), (json) => {
+        const plain = readPlainSendFrame(json);
+        if (plain === null) return;
+        const parsed = WsClientFrame.safeParse(json);
+        expect(parsed.success).toBe(true);
+        // toEqual: the schema keeps a key whose value is undefined, which JSON.parse never makes.
+        expect(plain).toEqual(parsed.data);
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('reads every plain send frame the schema accepts (so the fast path is the usual path)', () => {
+    const plainSend = fc.record(
+      {
+        type: fc.constant('send'),
+        id: fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/),
+        text: fc.string({ minLength: 1 }),
+        sentAtMs: fc.double({ min: 0, noNaN: true, noDefaultInfinity: true }),
+        from: fc.string(),
+      },
+      { requiredKeys: ['type', 'id', 'text'] },
+    );
+    fc.assert(
+      fc.property(plainSend, (json) => {
+        expect(WsClientFrame.safeParse(json).success).toBe(true);
+        expect(readPlainSendFrame(json)).toStrictEqual(WsClientFrame.parse(json));
+      }),
+    );
+  });
+
+  it('leaves a frame with a private target, a bad id or a negative time to the schema', () => {
+    expect(readPlainSendFrame({ type: 'send', id: 'm1', text: 'hi', to: 'ada' })).toBeNull();
+    expect(readPlainSendFrame({ type: 'send', id: 'm 1', text: 'hi' })).toBeNull();
+    expect(readPlainSendFrame({ type: 'send', id: 'm1', text: 'hi', sentAtMs: -1 })).toBeNull();
+    expect(
+      readPlainSendFrame(JSON.parse('{"type":"send","id":"m1","text":"hi","sentAtMs":1e400}')),
+    ).toBeNull();
+    expect(readPlainSendFrame({ type: 'send', id: 'm1', text: 'hi', from: 'x' })).toStrictEqual({
+      type: 'send',
+      id: 'm1',
+      text: 'hi',
+    });
   });
 });
 

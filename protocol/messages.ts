@@ -110,6 +110,23 @@ export const WsClientFrame = z.discriminatedUnion('type', [
 ]);
 export type WsClientFrame = z.infer<typeof WsClientFrame>;
 
+/**
+ * The frame every chat message arrives in, in its usual form (`type`, `id`, `text`, maybe `sentAtMs`,
+ * no `to`), read by hand: what {@link WsClientFrame} would answer, without the schema's cost on the one
+ * parse the server makes per message (2-5 µs and 1.2 KiB of garbage against 0.2 µs: benchmark goal 5).
+ * Null for anything else, valid or not; the schema has the last word and the error messages there.
+ * Unknown keys are left out, as the schema strips them. messages.test.ts holds the two together.
+ */
+export function readPlainSendFrame(json: unknown): WsClientFrame | null {
+  if (typeof json !== 'object' || json === null) return null;
+  const { type, id, text, to, sentAtMs } = json as Record<string, unknown>;
+  if (type !== 'send' || typeof id !== 'string' || !ID_PATTERN.test(id)) return null;
+  if (typeof text !== 'string' || text.length === 0 || to !== undefined) return null;
+  if (sentAtMs === undefined) return { type, id, text };
+  if (typeof sentAtMs !== 'number' || !(sentAtMs >= 0) || !Number.isFinite(sentAtMs)) return null;
+  return { type, id, text, sentAtMs };
+}
+
 export type WsServerFrame =
   /** `heartbeatMs`: how often this server pings, so a page can tell a silent connection from a dead one. */
   | ({ type: 'resume' } & ResumeOutcome & { cursor: string; heartbeatMs?: number })

@@ -184,10 +184,10 @@ export class Hub {
       room,
       id: request.id,
       from: request.from,
-      ...(request.to === undefined ? {} : { to: request.to }),
+      to: request.to,
       kind: request.to === undefined ? 'chat' : 'private',
       text: request.text,
-      ...(request.sentAtMs === undefined ? {} : { sentAtMs: request.sentAtMs }),
+      sentAtMs: request.sentAtMs,
     });
     return { ok: true, ack: { seq: message.seq, epoch: message.epoch, cursor: message.cursor }, duplicate };
   }

@@ -56,6 +56,9 @@ export class MemoryBroker implements Broker {
 
     room.seq += 1;
     const cursor = { epoch: room.epoch, seq: room.seq };
+    // `to` and `sentAtMs` are present even when undefined (JSON leaves them out, and every reader treats
+    // the two alike): every message then has one shape, so the reads along the fan-out stay monomorphic
+    // and no spread builds a throwaway object per message (benchmark goal 5).
     const message: ChatMessage = {
       seq: room.seq,
       epoch: room.epoch,
@@ -63,10 +66,10 @@ export class MemoryBroker implements Broker {
       room: input.room,
       id: input.id,
       from: input.from,
-      ...(input.to === undefined ? {} : { to: input.to }),
+      to: input.to,
       kind: input.kind,
       text: input.text,
-      ...(input.sentAtMs === undefined ? {} : { sentAtMs: input.sentAtMs }),
+      sentAtMs: input.sentAtMs,
       committedAtMs: this.#options.now(),
     };
     room.history.push(message);

@@ -11,6 +11,9 @@ interface Bucket {
   updatedAtMs: number;
 }
 
+/** Every allowed send gets this one answer: nothing to allocate per message. */
+const ALLOWED: Readonly<RateDecision> = Object.freeze({ allowed: true, retryAfterSeconds: 0 });
+
 /** Buckets untouched this long are full again, so they can be forgotten. */
 const IDLE_BUCKET_SWEEP_MS = 60_000;
 
@@ -27,19 +30,22 @@ export class SendRateLimiter {
     this.#now = now;
   }
 
-  take(clientId: string): RateDecision {
+  take(clientId: string): Readonly<RateDecision> {
     const nowMs = this.#now();
     this.#sweep(nowMs);
-    const bucket = this.#buckets.get(clientId) ?? { tokens: this.#burst, updatedAtMs: nowMs };
+    let bucket = this.#buckets.get(clientId);
+    if (!bucket) {
+      bucket = { tokens: this.#burst, updatedAtMs: nowMs };
+      this.#buckets.set(clientId, bucket);
+    }
     bucket.tokens = Math.min(
       this.#burst,
       bucket.tokens + ((nowMs - bucket.updatedAtMs) / 1000) * this.#perSecond,
     );
     bucket.updatedAtMs = nowMs;
-    this.#buckets.set(clientId, bucket);
     if (bucket.tokens >= 1) {
       bucket.tokens -= 1;
-      return { allowed: true, retryAfterSeconds: 0 };
+      return ALLOWED;
     }
     return {
       allowed: false,
