@@ -6,9 +6,16 @@
  * ~300 messages a second: frames (requestAnimationFrame), long tasks (PerformanceObserver 'longtask') and
  * React commits. It also compares the production bundle's gzip size with a hello page of the same
  * libraries (bench/hello-page), built by the same Vite. The server and the browser are stopped however it ends.
+ *
+ * Nothing automates the page while a window is measured (unless --profile): Playwright attaches for the join
+ * and between windows, then lets go. Attached, it turns on DevTools' Network domain, and every WebSocket
+ * frame the page receives (300 chat messages and 300 wire events a second) is copied to the browser
+ * process, serialized and parsed again here: 30-40% of a core on this 2-core machine, taken from the page
+ * being measured, for work a learner's browser never does.
  */
-import { execFileSync } from 'node:child_process';
-import { chmod, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -122,11 +129,116 @@ function measureScript(durationMs: number): string {
   })()`;
 }
 
-/** One window, and how long the page took to start it: its main thread's backlog, in ms. */
-async function measure(page: Page, durationMs: number): Promise<PageWindow & { startLagMs: number }> {
+/** Where a window's result waits in the page while nothing is attached to it. */
+const WINDOW_RESULT = '__wirelabWindow';
+/** After a window, how long to wait beyond its length before attaching again to read it. */
+const WINDOW_SLACK_MS = 500;
+const CHROMIUM_START_TIMEOUT_MS = 30_000;
+
+/**
+ * Chromium started by this process with a DevTools port (not through Playwright's pipe), so Playwright can
+ * connect, drive the page, and disconnect again, leaving the page running with no client attached.
+ */
+class DetachableChromium {
+  readonly #child: ChildProcess;
+  readonly #profileDir: string;
+  readonly endpoint: string;
+  browser: Browser | null = null;
+
+  private constructor(child: ChildProcess, profileDir: string, endpoint: string) {
+    this.#child = child;
+    this.#profileDir = profileDir;
+    this.endpoint = endpoint;
+  }
+
+  /** `pinnedExecutable`: a wrapper that runs Chromium on core 1 (--pin). */
+  static async start(pinnedExecutable: string | null): Promise<DetachableChromium> {
+    const profileDir = await mkdtemp(join(tmpdir(), 'wirelab-bench-chromium-'));
+    const executable = pinnedExecutable ?? CHROMIUM_LAUNCH.executablePath ?? 'chromium';
+    const child = spawn(
+      executable,
+      [
+        ...(CHROMIUM_LAUNCH.args ?? []),
+        '--headless=new',
+        '--remote-debugging-port=0',
+        `--user-data-dir=${profileDir}`,
+        '--window-size=1280,800',
+        'about:blank',
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    const endpoint = await new Promise<string>((resolve, reject) => {
+      let output = '';
+      const timer = setTimeout(
+        () => reject(new Error(`Chromium gave no DevTools endpoint in ${CHROMIUM_START_TIMEOUT_MS} ms`)),
+        CHROMIUM_START_TIMEOUT_MS,
+      );
+      child.stderr?.on('data', (chunk: Buffer) => {
+        output += String(chunk);
+        const match = /DevTools listening on (ws:\/\/\S+)/.exec(output);
+        if (match?.[1]) {
+          clearTimeout(timer);
+          resolve(match[1]);
+        }
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`Chromium exited (${code}) before it listened: ${output.slice(-500)}`));
+      });
+    });
+    return new DetachableChromium(child, profileDir, endpoint);
+  }
+
+  /** Attaches Playwright; the page is the one this bench opened (the only one not about:blank). */
+  async attach(): Promise<Page> {
+    this.browser = await chromium.connectOverCDP(this.endpoint);
+    const context = this.browser.contexts()[0];
+    if (!context) throw new Error('Chromium has no default context');
+    const page = context.pages().find((candidate) => candidate.url() !== 'about:blank');
+    return page ?? (await context.newPage());
+  }
+
+  /** Lets go of the page: it keeps running, with no DevTools client attached. */
+  async detach(): Promise<void> {
+    await this.browser?.close();
+    this.browser = null;
+  }
+
+  async stop(): Promise<void> {
+    await this.detach().catch(() => {});
+    if (this.#child.exitCode === null) {
+      const exited = once(this.#child, 'exit');
+      this.#child.kill('SIGTERM');
+      await exited;
+    }
+    await rm(this.#profileDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * One window, and how long the page took to start it (its main thread's backlog, in ms). Detached (the
+ * default), the window runs with nothing attached and its result is read on attaching again; attached
+ * (--profile), it is awaited in place. Returns the page to use next (attaching gives a new handle).
+ */
+async function measure(
+  chrome: DetachableChromium,
+  page: Page,
+  durationMs: number,
+  detached: boolean,
+): Promise<{ window: PageWindow & { startLagMs: number }; page: Page }> {
   const calledAtMs = Date.now();
-  const measured = PageWindow.parse(await page.evaluate(measureScript(durationMs)));
-  return { ...measured, startLagMs: measured.startedAtMs - calledAtMs };
+  let result: unknown;
+  if (detached) {
+    await page.evaluate(`window.${WINDOW_RESULT} = ${measureScript(durationMs)}; undefined`);
+    await chrome.detach();
+    await new Promise((resolve) => setTimeout(resolve, durationMs + WINDOW_SLACK_MS));
+    page = await chrome.attach();
+    result = await page.evaluate(`window.${WINDOW_RESULT}`);
+  } else {
+    result = await page.evaluate(measureScript(durationMs));
+  }
+  const measured = PageWindow.parse(result);
+  return { window: { ...measured, startLagMs: measured.startedAtMs - calledAtMs }, page };
 }
 
 async function joinOverWebSocket(page: Page, url: string): Promise<void> {
@@ -188,11 +300,11 @@ async function startPublisher(serverUrl: string, ratePerSecond: number): Promise
   let sent = 0;
   let acked = 0;
   let errors = 0;
-  socket.on('message', (data) => {
-    const frame = z.object({ type: z.string() }).safeParse(JSON.parse(String(data)));
-    if (!frame.success) return;
-    if (frame.data.type === 'ack') acked += 1;
-    else if (frame.data.type === 'error') errors += 1;
+  // It hears every message of the room too: telling frames apart by their start keeps it cheap beside the
+  // page it loads (the server writes `{"type":` first).
+  socket.on('message', (data: Buffer) => {
+    if (data.includes('{"type":"ack"', 0)) acked += 1;
+    else if (data.includes('{"type":"error"', 0)) errors += 1;
   });
   const startMs = performance.now();
   const timer = setInterval(() => {
@@ -462,7 +574,7 @@ async function main(): Promise<void> {
 
   let server: RunningServer | null = null;
   let publisher: Publisher | null = null;
-  let browser: Browser | null = null;
+  let chrome: DetachableChromium | null = null;
   try {
     const pinnedChromium = await pinCores();
     console.log(
@@ -470,9 +582,7 @@ async function main(): Promise<void> {
         ? 'pinned: publisher and server on core 0, Chromium on core 1'
         : 'not pinned (pass --pin to give Chromium core 1 alone)',
     );
-    browser = await chromium.launch(
-      pinnedChromium ? { ...CHROMIUM_LAUNCH, executablePath: pinnedChromium } : CHROMIUM_LAUNCH,
-    );
+    chrome = await DetachableChromium.start(pinnedChromium);
     server = await startRealServer({
       STATIC_DIR: 'dist/profiling',
       SEND_RATE_PER_SECOND: String(PUBLISH_RATE_PER_SECOND * 10),
@@ -481,13 +591,16 @@ async function main(): Promise<void> {
       WS_PING_INTERVAL_MS: '3600000',
       SSE_HEARTBEAT_MS: '3600000',
     });
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    let page = await chrome.attach();
     await joinOverWebSocket(page, server.url);
     // Let the join's own traffic and renders settle before the idle baseline.
     await page.waitForTimeout(1_000);
 
     console.log(`idle: ${WINDOW_MS / 1000} s…`);
-    const idle = await measure(page, WINDOW_MS);
+    const detached = !PROFILE;
+    const idleRun = await measure(chrome, page, WINDOW_MS, detached);
+    const idle = idleRun.window;
+    page = idleRun.page;
 
     publisher = await startPublisher(server.url, PUBLISH_RATE_PER_SECOND);
     await page.waitForTimeout(WARM_UP_MS);
@@ -495,7 +608,9 @@ async function main(): Promise<void> {
     const beforeMs = performance.now();
     console.log(`loaded (${PUBLISH_RATE_PER_SECOND} messages/s): ${WINDOW_MS / 1000} s…`);
     const profiler = PROFILE ? await startProfiler(page) : null;
-    const loaded = await measure(page, WINDOW_MS);
+    const loadedRun = await measure(chrome, page, WINDOW_MS, detached);
+    const loaded = loadedRun.window;
+    page = loadedRun.page;
     const hotSpots = await profiler?.stop();
     if (SCREENSHOT_PATH) await page.screenshot({ path: SCREENSHOT_PATH });
     const after = publisher.counts();
@@ -564,7 +679,7 @@ async function main(): Promise<void> {
     if (hotSpots) printHotSpots(hotSpots);
   } finally {
     await publisher?.close();
-    await browser?.close();
+    await chrome?.stop();
     await server?.stop();
     await rm(hello.outDir, { recursive: true, force: true });
   }
