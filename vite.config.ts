@@ -4,8 +4,8 @@ import { defineConfig } from 'vitest/config';
 const apiTarget = `http://127.0.0.1:${process.env.API_PORT ?? '8080'}`;
 
 /**
- * `vite build --mode profiling` (bench/page-frames.ts): react-dom's profiling build, so <Profiler onRender>
- * fires in production code, written to dist/profiling. The normal build is untouched.
+ * `vite build --mode profiling` (`npm run bench:page -- --profile`): the production build, unminified, in
+ * dist/profiling, so a CPU profile of the page names the functions it found. The normal build is untouched.
  */
 const PROFILING_MODE = 'profiling';
 
@@ -15,9 +15,6 @@ export default defineConfig(({ mode }) => {
     root: 'client',
     publicDir: '../public',
     plugins: [react()],
-    resolve: profiling
-      ? { alias: [{ find: /^react-dom\/client$/, replacement: 'react-dom/profiling' }] }
-      : undefined,
     build: profiling
       ? // Not minified, so a CPU profile of the page names the functions it found (`bench:page --profile`).
         { outDir: '../dist/profiling', emptyOutDir: true, minify: false }

@@ -1,7 +1,9 @@
 /**
  * `npm run bench:page [-- --quick] [--profile] [--screenshot=FILE]`: does the page keep its frame rate while ~300 wire events a second
- * stream in? It builds the client in profiling mode (react-dom's profiling build, so <Profiler onRender>
- * counts commits into window.__wirelabCommits), serves it with the real server, joins a page over
+ * stream in? It serves the production build with the real server, counts React commits through a stub of
+ * React DevTools' global hook (react-dom reports every commit to it, in production builds too; the
+ * profiling build this used before also timed every component render, work no learner's page does),
+ * joins a page over
  * WebSocket, and measures the same page idle and then while a `ws` client in the same room publishes
  * ~300 messages a second: frames (requestAnimationFrame), long tasks (PerformanceObserver 'longtask') and
  * React commits. It also compares the production bundle's gzip size with a hello page of the same
@@ -129,11 +131,33 @@ function measureScript(durationMs: number): string {
   })()`;
 }
 
+/**
+ * Before the page's scripts: the part of React DevTools' global hook react-dom calls, counting commits into
+ * window.__wirelabCommits. react-dom injects itself into the hook when it loads (`supportsFiber`) and then
+ * calls `onCommitFiberRoot` once per commit.
+ */
+const COUNT_COMMITS_SCRIPT = `
+  window.__wirelabCommits = 0;
+  window.__REACT_DEVTOOLS_GLOBAL_HOOK__ = {
+    isDisabled: false,
+    supportsFiber: true,
+    renderers: new Map(),
+    inject(renderer) { this.renderers.set(1, renderer); return 1; },
+    onCommitFiberRoot() { window.__wirelabCommits += 1; },
+    onCommitFiberUnmount() {},
+    onPostCommitFiberRoot() {},
+    setStrictMode() {},
+    checkDCE() {},
+  };
+`;
+
 /** Where a window's result waits in the page while nothing is attached to it. */
 const WINDOW_RESULT = '__wirelabWindow';
 /** After a window, how long to wait beyond its length before attaching again to read it. */
 const WINDOW_SLACK_MS = 500;
 const CHROMIUM_START_TIMEOUT_MS = 30_000;
+/** Attaching, or reading a finished window's result, takes longer than this only if something broke. */
+const ATTACH_TIMEOUT_MS = 30_000;
 
 /**
  * Chromium started by this process with a DevTools port (not through Playwright's pipe), so Playwright can
@@ -143,12 +167,31 @@ class DetachableChromium {
   readonly #child: ChildProcess;
   readonly #profileDir: string;
   readonly endpoint: string;
+  /** Rejects if Chromium exits before `stop`: a wait on the page then fails instead of hanging. */
+  readonly #exited: Promise<never>;
   browser: Browser | null = null;
 
   private constructor(child: ChildProcess, profileDir: string, endpoint: string) {
     this.#child = child;
     this.#profileDir = profileDir;
     this.endpoint = endpoint;
+    this.#exited = new Promise<never>((_resolve, reject) => {
+      child.once('exit', (code, signal) => reject(new Error(`Chromium exited (${signal ?? code})`)));
+    });
+    this.#exited.catch(() => {});
+  }
+
+  /** `work`, unless Chromium exits first or it takes longer than `timeoutMs`. */
+  async guard<T>(work: Promise<T>, what: string, timeoutMs = ATTACH_TIMEOUT_MS): Promise<T> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what}: no answer in ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      return await Promise.race([work, this.#exited, late]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** `pinnedExecutable`: a wrapper that runs Chromium on core 1 (--pin). */
@@ -191,7 +234,10 @@ class DetachableChromium {
 
   /** Attaches Playwright; the page is the one this bench opened (the only one not about:blank). */
   async attach(): Promise<Page> {
-    this.browser = await chromium.connectOverCDP(this.endpoint);
+    this.browser = await this.guard(
+      chromium.connectOverCDP(this.endpoint, { timeout: ATTACH_TIMEOUT_MS }),
+      'attaching to Chromium',
+    );
     const context = this.browser.contexts()[0];
     if (!context) throw new Error('Chromium has no default context');
     const page = context.pages().find((candidate) => candidate.url() !== 'about:blank');
@@ -233,9 +279,13 @@ async function measure(
     await chrome.detach();
     await new Promise((resolve) => setTimeout(resolve, durationMs + WINDOW_SLACK_MS));
     page = await chrome.attach();
-    result = await page.evaluate(`window.${WINDOW_RESULT}`);
+    result = await chrome.guard(page.evaluate(`window.${WINDOW_RESULT}`), 'reading the window');
   } else {
-    result = await page.evaluate(measureScript(durationMs));
+    result = await chrome.guard(
+      page.evaluate(measureScript(durationMs)),
+      'measuring the window',
+      durationMs + ATTACH_TIMEOUT_MS,
+    );
   }
   const measured = PageWindow.parse(result);
   return { window: { ...measured, startLagMs: measured.startedAtMs - calledAtMs }, page };
@@ -254,7 +304,7 @@ async function joinOverWebSocket(page: Page, url: string): Promise<void> {
   await page.locator('.inspector-status[data-status="open"]').waitFor({ timeout: JOIN_TIMEOUT_MS });
   const commits = await page.evaluate('typeof window.__wirelabCommits');
   if (commits !== 'number')
-    throw new Error('window.__wirelabCommits is missing: the page is not the profiling build');
+    throw new Error('window.__wirelabCommits is missing: react-dom did not take the commit-counting hook');
 }
 
 const PageStatus = z.object({
@@ -566,7 +616,8 @@ const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 
 async function main(): Promise<void> {
   console.log(`bench:page${QUICK ? ' --quick' : ''}: ${WINDOW_MS / 1000} s windows, room ${ROOM}`);
-  await viteBuild('--mode', 'profiling');
+  // --profile serves an unminified build, so the profile names functions; timing is done on the real one.
+  if (PROFILE) await viteBuild('--mode', 'profiling');
   await viteBuild();
   const ours = await gzipBytesOfScripts(join(PROJECT_ROOT, 'dist/client/assets'));
   const oursFirstLoad = await gzipBytesOfFirstLoad(join(PROJECT_ROOT, 'dist/client'));
@@ -584,7 +635,7 @@ async function main(): Promise<void> {
     );
     chrome = await DetachableChromium.start(pinnedChromium);
     server = await startRealServer({
-      STATIC_DIR: 'dist/profiling',
+      STATIC_DIR: PROFILE ? 'dist/profiling' : 'dist/client',
       SEND_RATE_PER_SECOND: String(PUBLISH_RATE_PER_SECOND * 10),
       SEND_BURST: String(PUBLISH_RATE_PER_SECOND * 10),
       // No pings or heartbeats inside the windows.
@@ -592,6 +643,7 @@ async function main(): Promise<void> {
       SSE_HEARTBEAT_MS: '3600000',
     });
     let page = await chrome.attach();
+    await page.addInitScript(COUNT_COMMITS_SCRIPT);
     await joinOverWebSocket(page, server.url);
     // Let the join's own traffic and renders settle before the idle baseline.
     await page.waitForTimeout(1_000);

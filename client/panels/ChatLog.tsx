@@ -2,7 +2,6 @@ import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import type { ChatMessage } from '../../protocol/messages.ts';
 import { eventBySeq, sourceEvents, useWirelab, type WirelabState } from '../store/index.ts';
 import { type ThrottledSelection, useThrottledSelection } from './throttled-value.ts';
-import { LIVE_REFRESH_MS } from './wire-snapshot.ts';
 
 /** Within this many pixels of the bottom, new messages keep the log scrolled down. */
 const STICK_TO_BOTTOM_PX = 48;
@@ -34,8 +33,9 @@ const CHAT_MESSAGES: ThrottledSelection<WirelabState, readonly ChatMessage[]> = 
   select: (state) => state.messages,
   isImmediate: () => false,
   intervalMs: CHAT_REFRESH_MS,
-  // Halfway between the wire views' refreshes (every LIVE_REFRESH_MS from 0), so no frame does both.
-  phaseMs: LIVE_REFRESH_MS / 4,
+  // The wire views refresh on multiples of LIVE_REFRESH_MS (a multiple of this interval): halfway between
+  // two of this log's slots, so no frame does both.
+  phaseMs: CHAT_REFRESH_MS / 2,
 };
 
 const timeFormat = new Intl.DateTimeFormat(undefined, {

@@ -19,8 +19,14 @@ import {
 } from '../store/index.ts';
 import { type ShownHolder, type SubscribableStore, subscribeThrottled } from './throttled-value.ts';
 
-/** While live, the wire views take the store's changes at most this often. */
-export const LIVE_REFRESH_MS = 100;
+/**
+ * While live, the wire views take the store's changes at most this often. A change after a quiet spell
+ * shows at once; only a busy stream waits for the next slot. Each refresh re-renders the diagram's rows,
+ * the latency view and the table, then lays out and repaints them: at 300 units a second, 10 refreshes a
+ * second kept the page at 0.61-0.75 of its idle frame rate with up to 11 long tasks in 10 s, 4 a second
+ * at 0.91 with none (bench:page, 2026-11-29). Four a second still reads as live.
+ */
+export const LIVE_REFRESH_MS = 250;
 
 export interface WireSnapshot {
   /** The events the views draw (cut at the pause point). */
