@@ -205,7 +205,8 @@ class DetachableChromium {
         '--headless=new',
         '--remote-debugging-port=0',
         `--user-data-dir=${profileDir}`,
-        '--window-size=1280,800',
+        // A 1280 x 800 viewport, as before: headless Chromium's window keeps 87 px of it for its own UI.
+        '--window-size=1280,887',
         'about:blank',
       ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
