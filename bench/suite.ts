@@ -31,7 +31,7 @@ export const FULL: SuiteParams = {
   wsFanout: { receivers: 5_000, warmupPublishes: 5, publishes: 20 },
   longPollFanout: { subscribers: 5_000, warmupPublishes: 3, publishes: 10 },
   idleConnections: 10_000,
-  roundTrip: { warmup: 500, samples: 3_000 },
+  roundTrip: { warmup: 500, samples: 20_000 },
 };
 
 export const QUICK: SuiteParams = {
