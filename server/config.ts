@@ -49,6 +49,11 @@ export interface Config {
   captureMaxEventsPerClient: number;
   /** Clients whose network lab settings are kept; past this the least recently used are forgotten. */
   labMaxClients: number;
+  /**
+   * Rooms kept in memory (history, epoch, seq); past this the least recently used rooms nobody follows are
+   * forgotten, as a restart would forget them: a client resuming there is told `epoch_changed`.
+   */
+  maxRooms: number;
 }
 
 export const DEFAULT_CONFIG: Config = {
@@ -78,6 +83,7 @@ export const DEFAULT_CONFIG: Config = {
   captureMaxUnitBytes: 4096,
   captureMaxEventsPerClient: 2000,
   labMaxClients: 1000,
+  maxRooms: 10_000,
 };
 
 /** Environment variable for each numeric setting. */
@@ -104,6 +110,7 @@ const NUMERIC_ENV: Record<string, keyof Config> = {
   CAPTURE_MAX_UNIT_BYTES: 'captureMaxUnitBytes',
   CAPTURE_MAX_EVENTS_PER_CLIENT: 'captureMaxEventsPerClient',
   LAB_MAX_CLIENTS: 'labMaxClients',
+  MAX_ROOMS: 'maxRooms',
 };
 
 export class ConfigError extends Error {

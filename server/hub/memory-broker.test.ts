@@ -53,6 +53,51 @@ describe('MemoryBroker', () => {
     expect(addressed).toMatchObject({ to: 'bob', sentAtMs: 7, kind: 'private' });
   });
 
+  it('forgets the least recently used rooms nobody follows past maxRooms, and says so on resume', async () => {
+    const broker = new MemoryBroker({ historyLimit: 10, snapshotSize: 5, maxRooms: 10 });
+    broker.subscribe('followed', () => {});
+    const [kept] = await publishMany(broker, 'followed', 1);
+    const [old] = await publishMany(broker, 'old', 1);
+    const firsts = new Map<string, ChatMessage | undefined>();
+    for (let index = 0; index < 8; index += 1) {
+      firsts.set(`room${index}`, (await publishMany(broker, `room${index}`, 1))[0]);
+    }
+    // 'old' is used again, so it is no longer the least recently used.
+    await broker.history('old', null);
+    expect(broker.roomCount).toBe(10);
+
+    // The 11th room goes over the limit: idle rooms are forgotten, least recently used first, down to 9.
+    await publishMany(broker, 'newest', 1);
+    expect(broker.roomCount).toBe(9);
+    const resumeFrom = async (room: string, message: ChatMessage | undefined) =>
+      broker.history(room, message ? { epoch: message.epoch, seq: message.seq } : null);
+    // The next least recently used idle room is still there. A room somebody follows keeps its history,
+    // however long since it was used; so does one used again.
+    expect((await resumeFrom('room2', firsts.get('room2'))).outcome).toEqual({ recovered: true });
+    expect((await resumeFrom('followed', kept)).outcome).toEqual({ recovered: true });
+    expect((await resumeFrom('old', old)).outcome).toEqual({ recovered: true });
+    // room0 and room1 were the least recently used with nobody following: a client resuming there from its
+    // last message is told the history is gone (a new epoch), never given a silent gap. (Asking makes each
+    // room again, last: making them forgets others.)
+    for (const name of ['room0', 'room1']) {
+      const answer = await resumeFrom(name, firsts.get(name));
+      expect(answer.outcome).toEqual({ recovered: false, reason: 'epoch_changed' });
+      expect(answer.head.seq).toBe(0);
+    }
+  });
+
+  it('keeps a room being created even when every other room is followed', async () => {
+    const broker = new MemoryBroker({ historyLimit: 10, snapshotSize: 5, maxRooms: 2 });
+    broker.subscribe('a', () => {});
+    broker.subscribe('b', () => {});
+    const seen: ChatMessage[] = [];
+    // 'c' is over the limit with nothing idle to forget: it is made and kept, and a subscriber hears it.
+    broker.subscribe('c', (message) => seen.push(message));
+    await broker.publish(chat('c', 'x1'));
+    expect(seen.map((message) => message.id)).toEqual(['x1']);
+    expect(broker.roomCount).toBe(3);
+  });
+
   it('stores an id once: a retry returns the stored message and fans nothing out', async () => {
     const broker = new MemoryBroker({ historyLimit: 10, snapshotSize: 5 });
     const seen: number[] = [];

@@ -13,8 +13,15 @@ import {
 export interface MemoryBrokerOptions {
   historyLimit: number;
   snapshotSize: number;
+  /** Rooms kept; past this, the least recently used rooms with no subscriber are forgotten. */
+  maxRooms?: number;
   now?: () => number;
 }
+
+/** Without a limit configured: enough for any classroom, few enough that a stream of new names cannot grow forever. */
+export const DEFAULT_MAX_ROOMS = 10_000;
+/** Forgetting goes down to this share of the limit, so a stream of new rooms scans the rooms once per many. */
+const FORGET_DOWN_TO = 0.9;
 
 interface Room {
   /** New whenever the room's history is lost; in memory, that is every server start. */
@@ -25,6 +32,8 @@ interface Room {
   /** Message id -> stored message, for the messages still in history (a retry older than that is new). */
   byId: Map<string, ChatMessage>;
   listeners: Set<MessageListener>;
+  /** When the room was last used, as a count of uses across all rooms (the order is all that matters). */
+  usedAt: number;
 }
 
 export function newEpoch(): string {
@@ -35,18 +44,50 @@ export function newEpoch(): string {
 export class MemoryBroker implements Broker {
   readonly #rooms = new Map<string, Room>();
   readonly #options: Required<MemoryBrokerOptions>;
+  #uses = 0;
 
   constructor(options: MemoryBrokerOptions) {
-    this.#options = { now: () => performance.timeOrigin + performance.now(), ...options };
+    this.#options = {
+      now: () => performance.timeOrigin + performance.now(),
+      maxRooms: DEFAULT_MAX_ROOMS,
+      ...options,
+    };
+  }
+
+  /** Rooms held now (tests and diagnostics). */
+  get roomCount(): number {
+    return this.#rooms.size;
   }
 
   #room(name: string): Room {
     let room = this.#rooms.get(name);
     if (!room) {
-      room = { epoch: newEpoch(), seq: 0, history: [], byId: new Map(), listeners: new Set() };
+      room = { epoch: newEpoch(), seq: 0, history: [], byId: new Map(), listeners: new Set(), usedAt: 0 };
       this.#rooms.set(name, room);
+      room.usedAt = ++this.#uses;
+      if (this.#rooms.size > this.#options.maxRooms) this.#forgetIdleRooms(room);
+      return room;
     }
+    room.usedAt = ++this.#uses;
     return room;
+  }
+
+  /**
+   * Any request names a room and a room is made on first use, so without a limit a stream of new names
+   * would grow the server without end. Over the limit, the least recently used rooms that nobody follows
+   * are forgotten, down to FORGET_DOWN_TO of it. Their history is lost as on a restart, never silently:
+   * the room comes back with a new epoch, and a cursor from before answers `epoch_changed`. Rooms someone
+   * follows are kept whatever their number (connections are limited per client), and so is `creating`, the
+   * room being made, which its caller is about to use.
+   */
+  #forgetIdleRooms(creating: Room): void {
+    const keep = Math.floor(this.#options.maxRooms * FORGET_DOWN_TO);
+    const idle = [...this.#rooms].filter(([, room]) => room !== creating && room.listeners.size === 0);
+    idle.sort(([, a], [, b]) => a.usedAt - b.usedAt);
+    for (const [name] of idle) {
+      if (this.#rooms.size <= keep) return;
+      this.#rooms.delete(name);
+    }
   }
 
   async publish(input: PublishInput): Promise<PublishResult> {
