@@ -19,7 +19,7 @@ import { delayOnce, toClientDelay } from '../lab/delay-line.ts';
 import { answerMayGo } from '../lab/http-faults.ts';
 import type { KillMode, LiveConnection, Registration } from './connections.ts';
 import type { ServerEnv, TransportDeps } from './deps.ts';
-import { errorResponse } from './errors.ts';
+import { errorResponse, registrationRefused } from './errors.ts';
 import { parseParticipant } from './params.ts';
 import { cursorErrorResponse, pollBody } from './read.ts';
 
@@ -136,11 +136,7 @@ export function createLongPollingRoutes(deps: TransportDeps): Hono<ServerEnv> {
 
     const poll = new HeldPoll(clientId, outgoing, deps);
     poll.registration = connections.register(poll);
-    if (!poll.registration) {
-      return connections.isClosing
-        ? errorResponse(c, 503, 'shutting_down', 'the server is shutting down; retry shortly')
-        : errorResponse(c, 429, 'too_many_connections', `client ${clientId} has too many open connections`);
-    }
+    if (!poll.registration) return registrationRefused(c, connections.isClosing, clientId);
     // The response's close fires before the answer only when the client hung up.
     outgoing.once('close', () => poll.gone());
     poll.releasePresence = hub.presence.hold(room, name);

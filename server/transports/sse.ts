@@ -20,7 +20,7 @@ import { DelayLine, toClientDelay } from '../lab/delay-line.ts';
 import type { KillMode, LiveConnection, Registration } from './connections.ts';
 import type { ServerEnv, TransportDeps } from './deps.ts';
 import { encodeOncePerMessage } from './encode-once.ts';
-import { errorResponse } from './errors.ts';
+import { errorResponse, registrationRefused } from './errors.ts';
 import { parseParticipant } from './params.ts';
 import { cursorErrorResponse } from './read.ts';
 
@@ -187,11 +187,7 @@ export function createSseRoutes(deps: TransportDeps): Hono<ServerEnv> {
 
     const stream = new SseStream(clientId, outgoing, deps);
     stream.registration = connections.register(stream);
-    if (!stream.registration) {
-      return connections.isClosing
-        ? errorResponse(c, 503, 'shutting_down', 'the server is shutting down; retry shortly')
-        : errorResponse(c, 429, 'too_many_connections', `client ${clientId} has too many open connections`);
-    }
+    if (!stream.registration) return registrationRefused(c, connections.isClosing, clientId);
     outgoing.once('close', () => stream.cleanup());
 
     try {
