@@ -141,8 +141,7 @@ const COUNT_COMMITS_SCRIPT = `
   window.__REACT_DEVTOOLS_GLOBAL_HOOK__ = {
     isDisabled: false,
     supportsFiber: true,
-    renderers: new Map(),
-    inject(renderer) { this.renderers.set(1, renderer); return 1; },
+    inject() { return 1; },
     onCommitFiberRoot() { window.__wirelabCommits += 1; },
     onCommitFiberUnmount() {},
     onPostCommitFiberRoot() {},

@@ -2,6 +2,7 @@
  * Every limit and knob, named, with its default. `loadConfig(env)` turns environment variables into a
  * typed Config and fails at start with a message that names the variable, never later at run time.
  */
+import { DEFAULT_MAX_ROOMS } from './hub/memory-broker.ts';
 
 export interface Config {
   host: string;
@@ -83,7 +84,7 @@ export const DEFAULT_CONFIG: Config = {
   captureMaxUnitBytes: 4096,
   captureMaxEventsPerClient: 2000,
   labMaxClients: 1000,
-  maxRooms: 10_000,
+  maxRooms: DEFAULT_MAX_ROOMS,
 };
 
 /** Environment variable for each numeric setting. */

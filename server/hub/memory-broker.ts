@@ -18,7 +18,7 @@ export interface MemoryBrokerOptions {
   now?: () => number;
 }
 
-/** Without a limit configured: enough for any classroom, few enough that a stream of new names cannot grow forever. */
+/** The default limit (also config.ts's `maxRooms`): enough for any classroom, few enough that a stream of new names cannot grow the server forever. */
 export const DEFAULT_MAX_ROOMS = 10_000;
 /** Forgetting goes down to this share of the limit, so a stream of new rooms scans the rooms once per many. */
 const FORGET_DOWN_TO = 0.9;
@@ -60,15 +60,21 @@ export class MemoryBroker implements Broker {
   }
 
   #room(name: string): Room {
-    let room = this.#rooms.get(name);
-    if (!room) {
-      room = { epoch: newEpoch(), seq: 0, history: [], byId: new Map(), listeners: new Set(), usedAt: 0 };
-      this.#rooms.set(name, room);
-      room.usedAt = ++this.#uses;
-      if (this.#rooms.size > this.#options.maxRooms) this.#forgetIdleRooms(room);
-      return room;
+    const known = this.#rooms.get(name);
+    if (known) {
+      known.usedAt = ++this.#uses;
+      return known;
     }
-    room.usedAt = ++this.#uses;
+    const room: Room = {
+      epoch: newEpoch(),
+      seq: 0,
+      history: [],
+      byId: new Map(),
+      listeners: new Set(),
+      usedAt: ++this.#uses,
+    };
+    this.#rooms.set(name, room);
+    if (this.#rooms.size > this.#options.maxRooms) this.#forgetIdleRooms(room);
     return room;
   }
 
