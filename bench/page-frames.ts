@@ -1,5 +1,5 @@
 /**
- * `npm run bench:page [-- --quick] [--profile] [--screenshot=FILE]`: does the page keep its frame rate while ~300 wire events a second
+ * `npm run bench:page [-- --quick] [--profile [--trace=FILE]] [--screenshot=FILE]`: does the page keep its frame rate while ~300 wire events a second
  * stream in? It serves the production build with the real server, counts React commits through a stub of
  * React DevTools' global hook (react-dom reports every commit to it, in production builds too; the
  * profiling build this used before also timed every component render, work no learner's page does),
@@ -44,6 +44,8 @@ const PROFILE = process.argv.includes('--profile');
 const SCREENSHOT_PATH = process.argv
   .find((arg) => arg.startsWith('--screenshot='))
   ?.slice('--screenshot='.length);
+/** `--trace=FILE` (with --profile): also write the Chromium trace of the loaded window, for chrome://tracing. */
+const TRACE_PATH = process.argv.find((arg) => arg.startsWith('--trace='))?.slice('--trace='.length);
 /** Rows of each hot-spot list. */
 const PROFILE_TOP = 25;
 /** Length of each measured window (idle, then loaded). */
@@ -471,7 +473,14 @@ interface HotSpot {
 async function startProfiler(page: Page): Promise<{ stop(): Promise<HotSpot[]> }> {
   const browser = page.context().browser();
   // Chromium's trace of the renderer: style, layout and paint, which a JS profile shows only as "(program)".
-  await browser?.startTracing(page, { categories: ['devtools.timeline'] });
+  await browser?.startTracing(page, {
+    categories: [
+      'devtools.timeline',
+      ...(process.env.TRACE_INVALIDATIONS
+        ? ['disabled-by-default-devtools.timeline.invalidationTracking']
+        : []),
+    ],
+  });
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 1000 });
@@ -481,6 +490,7 @@ async function startProfiler(page: Page): Promise<{ stop(): Promise<HotSpot[]> }
       const { profile } = await cdp.send('Profiler.stop');
       await cdp.detach();
       const trace = await browser?.stopTracing();
+      if (trace && TRACE_PATH) await writeFile(TRACE_PATH, trace);
       const rendering = trace ? renderingTimes(trace) : [];
       const byId = new Map(profile.nodes.map((node) => [node.id, node]));
       const parentOf = new Map<number, number>();
