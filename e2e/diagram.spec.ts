@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Locator, Page } from '@playwright/test';
+import { WebSocket } from 'ws';
 import type { WireUnit } from '../protocol/inspect.ts';
 import { TRANSPORT_KINDS, type TransportKind } from '../protocol/messages.ts';
 import { parseTrace } from '../protocol/trace.ts';
@@ -127,6 +128,80 @@ for (const transport of TRANSPORT_KINDS) {
     await expect(carrier).toHaveAttribute('aria-pressed', 'false');
   });
 }
+
+/** Another user in the room over a plain `ws` client, who sends `count` messages at once. */
+async function flood(page: Page, room: string, name: string, count: number): Promise<WebSocket> {
+  const url = new URL(`/api/rooms/${room}/ws?client=${name}-tab&name=${name}`, page.url());
+  url.protocol = 'ws:';
+  const socket = new WebSocket(url);
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('error', reject);
+  });
+  for (let index = 1; index <= count; index++) {
+    socket.send(JSON.stringify({ type: 'send', id: `${name}-${index}`, text: `${name} says ${index}` }));
+  }
+  return socket;
+}
+
+/** Units the diagram draws: its arrows, and the units each burst counts. */
+async function unitsDrawn(page: Page): Promise<number> {
+  const arrowCount = await arrows(page).count();
+  const burstUnits = await diagram(page)
+    .locator('g.seq-burst')
+    .evaluateAll((elements) => elements.map((element) => Number(element.getAttribute('data-units'))));
+  return arrowCount + burstUnits.reduce((sum, units) => sum + units, 0);
+}
+
+test('a flood is drawn as bursts that count every unit; choosing one zooms in on it', async ({ joinAs }) => {
+  const room = uniqueRoom('diagram-burst');
+  const page = await joinAs('zed', room, 'websocket');
+  await say(page, 'before the flood');
+  await sentSeq(page, 'before the flood');
+  // Six senders at the server's burst allowance (20 each): more units than the diagram has rows.
+  const senders = await Promise.all(
+    ['ann', 'ben', 'cal', 'dot', 'eve', 'fay'].map((name) => flood(page, room, name, 20)),
+  );
+  try {
+    await expect(line(page, 'fay says 20')).toBeVisible();
+    const bursts = diagram(page).locator('g.seq-burst');
+    await expect(bursts.first()).toBeAttached();
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    await expect(page.getByText(/^Paused at event [0-9]+$/)).toBeVisible();
+
+    // No unit is left out: the diagram's arrows and bursts add up to every unit captured for this tab.
+    const captured = await page
+      .locator('.unit-counts .unit-count')
+      .evaluateAll((elements) => elements.reduce((sum, element) => sum + Number(element.textContent), 0));
+    expect(captured).toBeGreaterThan(120);
+    expect(await unitsDrawn(page)).toBe(captured);
+
+    // The biggest burst opens its own slice of time, where its units spread out: into finer bursts while
+    // they are still more than the rows (frames written together share a time), then one arrow each.
+    for (let depth = 0; depth < 5 && (await arrows(page).count()) === 0; depth++) {
+      const sizes = await bursts.evaluateAll((elements) =>
+        elements.map((element) => ({
+          units: Number(element.getAttribute('data-units')),
+          spanMs: Number(element.getAttribute('data-span-ms')),
+        })),
+      );
+      const biggest = sizes.reduce((best, size) => (size.units > best.units ? size : best));
+      const chosen = bursts.nth(sizes.indexOf(biggest));
+      await expect(chosen).toHaveAttribute('aria-label', new RegExp(`^Burst of ${biggest.units} wire units`));
+      await chosen.focus();
+      await page.keyboard.press('Enter');
+      await expect(page.getByText('Fixed window')).toBeVisible();
+      await expect.poll(() => unitsDrawn(page)).toBeGreaterThanOrEqual(biggest.units);
+      const finer = await bursts.evaluateAll((elements) =>
+        elements.map((element) => Number(element.getAttribute('data-span-ms'))),
+      );
+      for (const spanMs of finer) expect(spanMs).toBeLessThan(biggest.spanMs);
+    }
+    await expect(arrows(page, { unit: 'ws-frame', dir: 'out' }).first()).toBeAttached();
+  } finally {
+    for (const socket of senders) socket.close();
+  }
+});
 
 test('pause freezes the diagram while chat goes on; resume catches up', async ({ joinAs }) => {
   const page = await joinAs('pia', uniqueRoom('diagram-pause'), 'websocket');

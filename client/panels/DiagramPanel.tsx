@@ -11,6 +11,7 @@ import { indexAtOrAfter, useWirelab } from '../store/index.ts';
 import { layoutSequence, MARGIN } from '../visualizations/sequence/layout.ts';
 import { SequenceDiagram } from '../visualizations/sequence/SequenceDiagram.tsx';
 import {
+  FOLLOW_PAD_SHARE,
   followWindow,
   panWindow,
   type TimeWindow,
@@ -81,6 +82,11 @@ export function DiagramPanel() {
 
   /** null while following live; a fixed window once the learner zoomed or panned. */
   const [fixedWindow, setFixedWindow] = useState<TimeWindow | null>(null);
+  // A burst opens its slice of time, with a little room on each side so its first and last units show.
+  const onZoom = useCallback((startMs: number, endMs: number) => {
+    const padMs = (endMs - startMs) * FOLLOW_PAD_SHARE;
+    setFixedWindow(windowFromDomain([startMs - padMs, endMs + padMs]));
+  }, []);
   // A loaded trace or going back to live starts from the follow window again.
   // biome-ignore lint/correctness/useExhaustiveDependencies: the trace changing is the trigger
   useEffect(() => setFixedWindow(null), [importedTrace]);
@@ -148,7 +154,7 @@ export function DiagramPanel() {
   const span = window ? window.endMs - window.startMs : 0;
 
   const summary = layout
-    ? `Sequence diagram, time flowing down: ${layout.arrows.length} wire units${window ? ` from ${formatWindow(window, originMs)}` : ''}. Tab to a unit, arrow keys move between units, Enter selects one.`
+    ? `Sequence diagram, time flowing down: ${layout.unitCount} wire units${window ? ` from ${formatWindow(window, originMs)}` : ''}${layout.bursts.length > 0 ? `, crowded slices of time drawn as ${layout.bursts.length} bursts` : ''}. Tab to a unit, arrow keys move between units, Enter selects a unit or zooms in on a burst.`
     : 'Sequence diagram';
 
   return (
@@ -192,6 +198,7 @@ export function DiagramPanel() {
             animateAfterSeq={animateAfterSeq}
             enterMs={BASE_ENTER_MS / speed}
             onSelect={onSelect}
+            onZoom={onZoom}
             summary={summary}
           />
         ) : (

@@ -60,6 +60,29 @@ describe('SequenceDiagram', () => {
     );
   });
 
+  it('draws a flood as bursts, each a button that names its count, and counts every unit once', () => {
+    const frame = websocketTrace[4];
+    if (!frame) throw new Error('fixture changed');
+    const flood = Array.from({ length: 600 }, (_, index) => ({
+      ...frame,
+      eventSeq: index + 1,
+      dir: index % 3 === 0 ? ('in' as const) : ('out' as const),
+      atMs: FIXTURE_START_MS + index * 2,
+    }));
+    const markup = render(flood);
+    const bursts = markup.match(/<g class="seq-burst[^>]*>/g) ?? [];
+    const arrows = markup.match(/<g class="seq-arrow [^>]*>/g) ?? [];
+    expect(bursts.length).toBeGreaterThan(1);
+    const units = bursts.map((burst) => Number(/data-units="(\d+)"/.exec(burst)?.[1]));
+    expect(units.reduce((sum, count) => sum + count, 0) + arrows.length).toBe(600);
+    for (const burst of bursts) {
+      expect(burst).toMatch(
+        /role="button" tabindex="0" aria-label="Burst of \d+ wire units within [^"]+ Enter zooms in/,
+      );
+    }
+    expect(markup).not.toContain('not drawn');
+  });
+
   it('renders chat text from decoded values as text, never as markup', () => {
     const [first] = websocketTrace;
     if (!first) throw new Error('fixture changed');

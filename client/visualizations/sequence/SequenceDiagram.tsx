@@ -7,6 +7,7 @@ import { type KeyboardEvent, memo, type PointerEvent, type Ref, useState } from 
 import {
   type Arrow,
   type ArrowStyle,
+  type Burst,
   type Channel,
   type Gap,
   type Hold,
@@ -534,6 +535,12 @@ const ArrowView = memo(
       (before.arrow.y === after.arrow.y && sameArrowBody(before.arrow, after.arrow))),
 );
 
+/** Arrows and bursts by row, top to bottom (each list is already in time order). */
+function rowsInTimeOrder(layout: SequenceLayout): Array<Arrow | Burst> {
+  if (layout.bursts.length === 0) return [...layout.arrows];
+  return [...layout.arrows, ...layout.bursts].sort((a, b) => a.y - b.y);
+}
+
 /** Layouts are rebuilt every frame; an arrow whose drawing did not change need not re-render (y aside). */
 function sameArrowBody(a: Arrow, b: Arrow): boolean {
   return (
@@ -551,6 +558,158 @@ function sameArrowBody(a: Arrow, b: Arrow): boolean {
   );
 }
 
+/** A burst's line gets thicker with its count, up to this width, px. */
+const MAX_BURST_STROKE_PX = 7;
+const burstStroke = (count: number) => Math.min(MAX_BURST_STROKE_PX, 1.6 + Math.log2(count));
+
+/** What a burst draws, at y = 0: a thick arrow per direction it carried, and its relays' line. */
+const BurstBody = memo(
+  function BurstBody({
+    burst,
+    isSelected,
+    isHighlighted,
+    showLabel,
+  }: {
+    burst: Burst;
+    isSelected: boolean;
+    isHighlighted: boolean;
+    showLabel: boolean;
+  }) {
+    const left = Math.min(burst.x1, burst.x2);
+    const width = Math.abs(burst.x2 - burst.x1);
+    return (
+      <>
+        <title>{burst.ariaLabel}</title>
+        {(isSelected || isHighlighted) && (
+          <rect
+            className="seq-selection"
+            x={left - 6}
+            y={-16}
+            width={width + 12}
+            height={26}
+            rx="4"
+            fill="none"
+            stroke={isSelected ? DIAGRAM_COLORS.ink : DIAGRAM_COLORS.highlight}
+            strokeWidth="1.5"
+            strokeDasharray={isSelected ? '4 2' : undefined}
+          />
+        )}
+        <rect className="seq-hit" x={left} y={-8} width={width} height={16} fill="transparent" />
+        {burst.inCount > 0 && (
+          <line
+            className="seq-line"
+            x1={burst.x1}
+            y1={-3}
+            x2={burst.x2}
+            y2={-3}
+            stroke={DIAGRAM_COLORS.in}
+            strokeWidth={burstStroke(burst.inCount)}
+            markerEnd="url(#seq-head-in)"
+          />
+        )}
+        {burst.outCount > 0 && (
+          <line
+            className="seq-line"
+            x1={burst.x2}
+            y1={3}
+            x2={burst.x1}
+            y2={3}
+            stroke={DIAGRAM_COLORS.out}
+            strokeWidth={burstStroke(burst.outCount)}
+            markerEnd="url(#seq-head-out)"
+          />
+        )}
+        {burst.relayCount > 0 && (
+          <line
+            x1={burst.relayX}
+            y1={0}
+            x2={burst.x2 + 6}
+            y2={0}
+            stroke={DIAGRAM_COLORS.muted}
+            strokeWidth="1.5"
+            strokeDasharray="2 3"
+            markerEnd="url(#seq-head-relay)"
+          />
+        )}
+        {showLabel && (
+          <text
+            className="seq-arrow-label"
+            x={(burst.x1 + burst.x2) / 2}
+            y={-7}
+            textAnchor="middle"
+            fontSize="11"
+            fontWeight="700"
+            fill={DIAGRAM_COLORS.ink}
+          >
+            {burst.label}
+          </text>
+        )}
+      </>
+    );
+  },
+  (before, after) =>
+    before.isSelected === after.isSelected &&
+    before.isHighlighted === after.isHighlighted &&
+    before.showLabel === after.showLabel &&
+    sameBurstBody(before.burst, after.burst),
+);
+
+/** A following window moves every burst each refresh; only the newest one's contents change. */
+function sameBurstBody(a: Burst, b: Burst): boolean {
+  return (
+    a === b ||
+    (a.key === b.key &&
+      a.eventSeqs.length === b.eventSeqs.length &&
+      a.relayCount === b.relayCount &&
+      a.relayX === b.relayX &&
+      a.x1 === b.x1 &&
+      a.x2 === b.x2 &&
+      a.label === b.label &&
+      a.ariaLabel === b.ariaLabel)
+  );
+}
+
+interface BurstViewProps {
+  burst: Burst;
+  selectedEventSeq: number | null;
+  highlightedMessageSeq: number | null;
+  showLabel: boolean;
+  onZoom: ((startMs: number, endMs: number) => void) | undefined;
+}
+
+function BurstView({ burst, selectedEventSeq, highlightedMessageSeq, showLabel, onZoom }: BurstViewProps) {
+  const isSelected = selectedEventSeq !== null && burst.eventSeqs.includes(selectedEventSeq);
+  const isHighlighted = highlightedMessageSeq !== null && burst.seqs.includes(highlightedMessageSeq);
+  const zoom = () => onZoom?.(burst.startMs, burst.startMs + burst.spanMs);
+  return (
+    // biome-ignore lint/a11y/useSemanticElements: SVG has no <button>; a focusable group is the SVG way
+    <g
+      className={`seq-burst${isSelected ? ' is-selected' : ''}${isHighlighted ? ' is-highlighted' : ''}`}
+      transform={rowTransform(burst.y)}
+      data-units={burst.eventSeqs.length}
+      data-relays={burst.relayCount}
+      data-start-ms={burst.startMs}
+      data-span-ms={burst.spanMs}
+      data-highlighted={isHighlighted ? 'true' : undefined}
+      role="button"
+      tabIndex={0}
+      aria-label={burst.ariaLabel}
+      onClick={zoom}
+      onKeyDown={(event) => {
+        if (moveFocus(event)) {
+          event.preventDefault();
+          return;
+        }
+        if (event.key !== 'Enter' && event.key !== ' ') return;
+        event.preventDefault();
+        zoom();
+      }}
+    >
+      <BurstBody burst={burst} isSelected={isSelected} isHighlighted={isHighlighted} showLabel={showLabel} />
+    </g>
+  );
+}
+
 export interface SequenceDiagramProps {
   layout: SequenceLayout;
   selectedEventSeq: number | null;
@@ -560,6 +719,8 @@ export interface SequenceDiagramProps {
   /** How long an arrow takes to draw in, ms (slow motion stretches it). */
   enterMs: number;
   onSelect?: (eventSeq: number) => void;
+  /** A burst was chosen: show its slice of time, where its units are drawn one by one. */
+  onZoom?: (startMs: number, endMs: number) => void;
   svgRef?: Ref<SVGSVGElement>;
   /** Said first by a screen reader: what this diagram shows. */
   summary: string;
@@ -572,6 +733,7 @@ export function SequenceDiagram({
   animateAfterSeq,
   enterMs,
   onSelect,
+  onZoom,
   svgRef,
   summary,
 }: SequenceDiagramProps) {
@@ -660,28 +822,35 @@ export function SequenceDiagram({
           />
         ))}
       </g>
+      {/* Arrows and bursts in one group, in time order: arrow keys step through them as the diagram reads. */}
       <g className="seq-arrows">
-        {layout.arrows.map((arrow) => (
-          <ArrowView
-            key={arrow.eventSeq}
-            arrow={arrow}
-            isSelected={arrow.eventSeq === selectedEventSeq}
-            isHighlighted={highlightedMessageSeq !== null && arrow.seqs.includes(highlightedMessageSeq)}
-            showLabel={layout.showLabels}
-            hasTitle={titled(`arrow-${arrow.eventSeq}`)}
-            isNew={arrow.eventSeq > animateAfterSeq}
-            onSelect={onSelect}
-          />
-        ))}
+        {rowsInTimeOrder(layout).map((row) =>
+          'eventSeqs' in row ? (
+            <BurstView
+              key={row.key}
+              burst={row}
+              selectedEventSeq={selectedEventSeq}
+              highlightedMessageSeq={highlightedMessageSeq}
+              showLabel={layout.showLabels}
+              onZoom={onZoom}
+            />
+          ) : (
+            <ArrowView
+              key={row.eventSeq}
+              arrow={row}
+              isSelected={row.eventSeq === selectedEventSeq}
+              isHighlighted={highlightedMessageSeq !== null && row.seqs.includes(highlightedMessageSeq)}
+              showLabel={layout.showLabels}
+              hasTitle={titled(`arrow-${row.eventSeq}`)}
+              isNew={row.eventSeq > animateAfterSeq}
+              onSelect={onSelect}
+            />
+          ),
+        )}
       </g>
-      {layout.arrows.length === 0 && (
+      {layout.unitCount === 0 && (
         <text x={width / 2} y={(top + bottom) / 2} textAnchor="middle" fill={DIAGRAM_COLORS.muted}>
           No wire units in this time window.
-        </text>
-      )}
-      {layout.undrawnCount > 0 && (
-        <text x={width - 8} y={height - 8} textAnchor="end" fontSize="10" fill={DIAGRAM_COLORS.muted}>
-          {`${layout.undrawnCount} older units in this window are not drawn: zoom in to see them`}
         </text>
       )}
     </svg>

@@ -9,6 +9,7 @@ import {
   layoutSequence,
   MAX_DRAWN_UNITS,
   MIN_DRAWN_ROW_PX,
+  sliceSpanMs,
   spreadRows,
   structureOf,
 } from './layout.ts';
@@ -199,19 +200,65 @@ describe('layoutSequence', () => {
     atMs: FIXTURE_START_MS + index,
   }));
 
-  it(`draws one arrow per ${MIN_DRAWN_ROW_PX} px at most, the newest, and drops texts when rows get tight`, () => {
+  it(`draws units one by one while one per ${MIN_DRAWN_ROW_PX} px fits`, () => {
     const layout = layoutSequence(input(manyFrames));
     const fits = Math.floor((layout.bottom - layout.top) / MIN_DRAWN_ROW_PX);
-    expect(layout.arrows).toHaveLength(fits);
-    expect(layout.arrows[0]?.eventSeq).toBe(500 - fits + 1);
-    expect(layout.undrawnCount).toBe(500 - fits);
-    expect(layout.showLabels).toBe(false);
+    const few = manyFrames.slice(0, fits);
+    const tight = layoutSequence(input(few));
+    expect(tight.arrows.map((arrow) => arrow.eventSeq)).toEqual(few.map((event) => event.eventSeq));
+    expect(tight.bursts).toEqual([]);
+    expect(tight.showLabels).toBe(false);
   });
 
-  it(`draws at most ${MAX_DRAWN_UNITS} arrows however tall the diagram`, () => {
+  it('draws a window with more units than rows as bursts: every unit counted once, at its time', () => {
+    const given = input(manyFrames);
+    const layout = layoutSequence(given);
+    expect(layout.unitCount).toBe(500);
+    const counted = [
+      ...layout.arrows.map((arrow) => arrow.eventSeq),
+      ...layout.bursts.flatMap((burst) => burst.eventSeqs),
+    ].sort((a, b) => a - b);
+    expect(counted).toEqual(manyFrames.map((event) => event.eventSeq));
+    expect(layout.bursts.length).toBeGreaterThan(1);
+    // Rows fit at their full spacing again, so labels come back.
+    expect(layout.showLabels).toBe(true);
+    const { startMs, endMs } = given.window;
+    const y = (ms: number) =>
+      layout.top + ((ms - startMs) / (endMs - startMs)) * (layout.bottom - layout.top);
+    for (const burst of layout.bursts) {
+      // Each burst's units lie in its slice, and it sits within a row of its slice's middle.
+      for (const seq of burst.eventSeqs) {
+        const atMs = manyFrames[seq - 1]?.atMs ?? Number.NaN;
+        expect(atMs).toBeGreaterThanOrEqual(burst.startMs);
+        expect(atMs).toBeLessThan(burst.startMs + burst.spanMs);
+      }
+      expect(Math.abs(burst.y - y(burst.startMs + burst.spanMs / 2))).toBeLessThanOrEqual(DEFAULT_ROW_MIN_PX);
+      expect(burst.outCount + burst.inCount).toBe(burst.eventSeqs.length);
+      expect(burst.label).toBe(`${burst.eventSeqs.length} units in ${formatDuration(burst.spanMs)}`);
+    }
+    const ys = [...layout.arrows, ...layout.bursts].map((row) => row.y).sort((a, b) => a - b);
+    for (let i = 1; i < ys.length; i++)
+      expect((ys[i] ?? 0) - (ys[i - 1] ?? 0)).toBeGreaterThanOrEqual(DEFAULT_ROW_MIN_PX - 0.01);
+  });
+
+  it("keeps a burst's key and contents while the window slides on", () => {
+    const before = layoutSequence(input(manyFrames.slice(0, 400)));
+    const after = layoutSequence(input(manyFrames.slice(0, 410)));
+    const older = (layout: typeof before) =>
+      layout.bursts.filter((burst) => burst.startMs + burst.spanMs <= FIXTURE_START_MS + 390);
+    expect(older(after).map((burst) => [burst.key, burst.eventSeqs])).toEqual(
+      older(before).map((burst) => [burst.key, burst.eventSeqs]),
+    );
+  });
+
+  it(`draws at most ${MAX_DRAWN_UNITS} arrows one by one however tall the diagram`, () => {
     const layout = layoutSequence(input(manyFrames, { height: 4000 }));
-    expect(layout.arrows).toHaveLength(MAX_DRAWN_UNITS);
-    expect(layout.undrawnCount).toBe(500 - MAX_DRAWN_UNITS);
+    expect(layout.arrows.length).toBeLessThan(MAX_DRAWN_UNITS);
+    expect(layout.bursts.length).toBeGreaterThan(0);
+  });
+
+  it('rounds slices to 1, 2 or 5 times a power of ten', () => {
+    expect([0.7, 1, 1.2, 3, 7, 18, 1161].map(sliceSpanMs)).toEqual([1, 1, 2, 5, 10, 20, 2000]);
   });
 
   it('labels the axis in seconds since the origin', () => {

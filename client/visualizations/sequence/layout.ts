@@ -8,12 +8,12 @@ import type { WireDirection, WireEvent, WireTransport, WireUnit } from '../../..
 import { ariaLabel, formatDuration, isQuiet, shortLabel } from './describe.ts';
 import type { TimeWindow } from './time-window.ts';
 
-/** Arrows drawn at most: the newest within the window; older ones in it are counted, not drawn. */
+/** Arrows drawn one by one at most; a window with more units is drawn as bursts (see `Burst`). */
 export const MAX_DRAWN_UNITS = 240;
 /**
- * Arrows drawn at most per this many pixels of plot height. Closer than this, rows are neither readable
- * (labels went at LABEL_MIN_ROW_PX) nor clickable (hit lines are 12 px tall), and under a few hundred units
- * a second every drawn arrow moves on every frame: 240 of them cost the page its frame rate.
+ * Arrows drawn one by one at most per this many pixels of plot height. Closer than this, rows are neither
+ * readable (labels went at LABEL_MIN_ROW_PX) nor clickable (hit lines are 12 px tall): a window with more
+ * units is drawn as bursts instead.
  */
 export const MIN_DRAWN_ROW_PX = 5;
 /** "Message committed" marks from other participants drawn at most. */
@@ -111,6 +111,35 @@ export interface Relay {
   label: string;
 }
 
+/**
+ * Several units in one slice of time, drawn as one row: a window with more units than rows can show one by
+ * one is cut into slices of `spanMs` (a round number, from whole multiples of it since the epoch, so a
+ * slice keeps its place and its contents while the window slides), and a slice holding two units or more
+ * becomes a burst. Every unit in the window is counted in a row, none is left out, and a burst sits at its
+ * slice's time, so the axis stays true under a flood.
+ */
+export interface Burst {
+  key: string;
+  /** Its slice of time, ms: zooming to it shows its units one by one. */
+  startMs: number;
+  spanMs: number;
+  /** Units captured in it, in time order. */
+  eventSeqs: readonly number[];
+  /** Browser to server, and server to browser. */
+  inCount: number;
+  outCount: number;
+  /** Messages other participants committed in it (relays), and where their line starts. */
+  relayCount: number;
+  relayX: number;
+  /** Chat messages its units carried or its relays committed. */
+  seqs: readonly number[];
+  x1: number;
+  x2: number;
+  y: number;
+  label: string;
+  ariaLabel: string;
+}
+
 export interface Tick {
   y: number;
   label: string;
@@ -128,10 +157,11 @@ export interface SequenceLayout {
   channels: readonly Channel[];
   gaps: readonly Gap[];
   relays: readonly Relay[];
+  bursts: readonly Burst[];
   ticks: readonly Tick[];
   showLabels: boolean;
-  /** Units inside the window left undrawn by MAX_DRAWN_UNITS or MIN_DRAWN_ROW_PX. */
-  undrawnCount: number;
+  /** Units inside the window, each drawn as an arrow or counted in a burst. */
+  unitCount: number;
 }
 
 export interface LayoutMessage {
@@ -320,6 +350,112 @@ function lanesOf(input: LayoutInput, participants: readonly string[]): Lane[] {
 
 const OTHERS = 'Others';
 
+/** The units and relays of one slice of time (see `Burst`). */
+interface Slice {
+  index: number;
+  units: WireEvent[];
+  messages: LayoutMessage[];
+}
+
+/** One row of the diagram: a unit's arrow, another participant's relay, or a burst. */
+interface Row {
+  atMs: number;
+  /** Ties at the same time: units in capture order, relays after them. */
+  order: number;
+  event: WireEvent | null;
+  message: LayoutMessage | null;
+  slice: Slice | null;
+}
+
+const unitRow = (event: WireEvent): Row => ({
+  atMs: event.atMs,
+  order: event.eventSeq,
+  event,
+  message: null,
+  slice: null,
+});
+
+const relayRow = (message: LayoutMessage): Row => ({
+  atMs: message.committedAtMs,
+  order: Number.POSITIVE_INFINITY,
+  event: null,
+  message,
+  slice: null,
+});
+
+/** 1, 2 or 5 × 10^k ms, at least `ms`: a slice keeps its size while a following window grows a little. */
+export function sliceSpanMs(ms: number): number {
+  const power = 10 ** Math.floor(Math.log10(Math.max(ms, 0.001)));
+  for (const step of [1, 2, 5]) if (step * power >= ms) return step * power;
+  return 10 * power;
+}
+
+/** A slice with one unit or one relay draws it as it is; with more, it is a burst at the slice's middle. */
+function sliceRows(
+  units: readonly WireEvent[],
+  messages: readonly LayoutMessage[],
+  sliceMs: number,
+  window: TimeWindow,
+): Row[] {
+  const slices = new Map<number, Slice>();
+  const sliceAt = (ms: number): Slice => {
+    const index = Math.floor(ms / sliceMs);
+    let slice = slices.get(index);
+    if (!slice) {
+      slice = { index, units: [], messages: [] };
+      slices.set(index, slice);
+    }
+    return slice;
+  };
+  for (const event of units) sliceAt(event.atMs).units.push(event);
+  for (const message of messages) sliceAt(message.committedAtMs).messages.push(message);
+  return [...slices.values()].map((slice) => {
+    const [unit] = slice.units;
+    const [message] = slice.messages;
+    if (slice.units.length + slice.messages.length === 1) {
+      if (unit) return unitRow(unit);
+      if (message) return relayRow(message);
+    }
+    const middleMs = (slice.index + 0.5) * sliceMs;
+    return {
+      atMs: Math.min(window.endMs, Math.max(window.startMs, middleMs)),
+      order: 0,
+      event: null,
+      message: null,
+      slice,
+    };
+  });
+}
+
+function plural(count: number, one: string, many: string): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+function burstWords(
+  unitCount: number,
+  inCount: number,
+  outCount: number,
+  relayCount: number,
+  sliceMs: number,
+): { label: string; ariaLabel: string } {
+  const span = formatDuration(sliceMs);
+  const relayed = plural(relayCount, 'message', 'messages');
+  if (unitCount === 0)
+    return {
+      label: `${relayed} from others in ${span}`,
+      ariaLabel: `${relayed} committed by others within ${span}. Enter zooms in to show each one.`,
+    };
+  const parts = [
+    `${inCount} browser to server`,
+    `${outCount} server to browser`,
+    ...(relayCount > 0 ? [`${relayed} committed by others`] : []),
+  ];
+  return {
+    label: `${plural(unitCount, 'unit', 'units')} in ${span}`,
+    ariaLabel: `Burst of ${plural(unitCount, 'wire unit', 'wire units')} within ${span}: ${parts.join(', ')}. Enter zooms in to show each one.`,
+  };
+}
+
 export function layoutSequence(input: LayoutInput): SequenceLayout {
   const { window, events } = input;
   const top = MARGIN.top;
@@ -334,18 +470,22 @@ export function layoutSequence(input: LayoutInput): SequenceLayout {
   const windowed = events
     .filter((event) => inWindow(event.atMs))
     .sort((a, b) => a.atMs - b.atMs || a.eventSeq - b.eventSeq);
-  const maxDrawn = Math.max(1, Math.min(MAX_DRAWN_UNITS, Math.floor((bottom - top) / MIN_DRAWN_ROW_PX)));
-  const drawn = windowed.slice(-maxDrawn);
-  const firstDrawnMs = drawn[0]?.atMs ?? window.startMs;
+  const plotPx = bottom - top;
+  const rowMinPx = input.rowMinPx ?? DEFAULT_ROW_MIN_PX;
+  const maxDrawn = Math.max(1, Math.min(MAX_DRAWN_UNITS, Math.floor(plotPx / MIN_DRAWN_ROW_PX)));
+  // More units than rows: the window is cut into slices about a row tall, and crowded slices are bursts.
+  const sliceMs =
+    windowed.length > maxDrawn ? sliceSpanMs((rowMinPx * (window.endMs - window.startMs)) / plotPx) : null;
+  const firstUnitMs = windowed[0]?.atMs ?? window.startMs;
 
   // Only messages a unit here delivered: the diagram shows what reached this browser.
   const carried = new Set(events.flatMap((event) => (event.dir === 'out' ? event.messageSeqs : [])));
-  const relayMessages = input.messages
+  const relayCandidates = input.messages
     .filter((message) => message.from !== input.me && carried.has(message.seq))
     .filter((message) => inWindow(message.committedAtMs))
-    .filter((message) => message.committedAtMs >= firstDrawnMs)
-    .sort((a, b) => a.committedAtMs - b.committedAtMs || a.seq - b.seq)
-    .slice(-MAX_DRAWN_RELAYS);
+    .filter((message) => message.committedAtMs >= firstUnitMs)
+    .sort((a, b) => a.committedAtMs - b.committedAtMs || a.seq - b.seq);
+  const relayMessages = sliceMs === null ? relayCandidates.slice(-MAX_DRAWN_RELAYS) : relayCandidates;
   const names: string[] = [];
   for (const message of relayMessages) if (!names.includes(message.from)) names.push(message.from);
   const laneNames =
@@ -358,17 +498,12 @@ export function layoutSequence(input: LayoutInput): SequenceLayout {
     lanes.find((lane) => lane.id === `participant:${OTHERS}`)?.x ??
     serverX;
 
-  // Arrows and relays share the rows, so their texts never sit on top of each other.
-  const rows = [
-    ...drawn.map((event) => ({ atMs: event.atMs, order: event.eventSeq, event, message: null })),
-    ...relayMessages.map((message) => ({
-      atMs: message.committedAtMs,
-      order: Number.POSITIVE_INFINITY,
-      event: null,
-      message,
-    })),
+  // Arrows, relays and bursts share the rows, so their texts never sit on top of each other.
+  const rows: Row[] = [
+    ...(sliceMs === null
+      ? [...windowed.map((event) => unitRow(event)), ...relayMessages.map((message) => relayRow(message))]
+      : sliceRows(windowed, relayMessages, sliceMs, window)),
   ].sort((a, b) => a.atMs - b.atMs || a.order - b.order);
-  const rowMinPx = input.rowMinPx ?? DEFAULT_ROW_MIN_PX;
   const rowYs = spreadRows(
     rows.map((row) => y(row.atMs)),
     rowMinPx,
@@ -379,6 +514,7 @@ export function layoutSequence(input: LayoutInput): SequenceLayout {
 
   const arrows: Arrow[] = [];
   const relays: Relay[] = [];
+  const bursts: Burst[] = [];
   const drawnY = new Map<number, number>();
   rows.forEach((row, index) => {
     const rowY = round(rowYs[index] ?? top);
@@ -417,6 +553,29 @@ export function layoutSequence(input: LayoutInput): SequenceLayout {
         x2: serverX,
         y: rowY,
         label: `#${message.seq} from ${message.from}`,
+      });
+    } else if (row.slice && sliceMs !== null) {
+      const { index: sliceIndex, units, messages } = row.slice;
+      for (const event of units) drawnY.set(event.eventSeq, rowY);
+      const inCount = units.filter((event) => event.dir === 'in').length;
+      const outCount = units.length - inCount;
+      const newestMessage = messages.at(-1);
+      const words = burstWords(units.length, inCount, outCount, messages.length, sliceMs);
+      bursts.push({
+        key: `burst-${sliceMs}-${sliceIndex}`,
+        startMs: sliceIndex * sliceMs,
+        spanMs: sliceMs,
+        eventSeqs: units.map((event) => event.eventSeq),
+        inCount,
+        outCount,
+        relayCount: messages.length,
+        relayX: newestMessage ? round(laneX(newestMessage.from)) : serverX,
+        seqs: [...new Set([...units.flatMap((event) => event.messageSeqs), ...messages.map((m) => m.seq)])],
+        x1: browserX,
+        x2: serverX,
+        y: rowY,
+        label: words.label,
+        ariaLabel: words.ariaLabel,
       });
     }
   });
@@ -498,8 +657,9 @@ export function layoutSequence(input: LayoutInput): SequenceLayout {
     channels,
     gaps,
     relays,
+    bursts,
     ticks,
     showLabels: Math.min(rowGap, rowMinPx) >= LABEL_MIN_ROW_PX,
-    undrawnCount: windowed.length - drawn.length,
+    unitCount: windowed.length,
   };
 }
