@@ -232,13 +232,47 @@ describe('layoutSequence', () => {
         expect(atMs).toBeGreaterThanOrEqual(burst.startMs);
         expect(atMs).toBeLessThan(burst.startMs + burst.spanMs);
       }
-      expect(Math.abs(burst.y - y(burst.startMs + burst.spanMs / 2))).toBeLessThanOrEqual(DEFAULT_ROW_MIN_PX);
+      // Slices are a row or more apart here, so nothing pushes a burst off its slice's middle.
+      expect(Math.abs(burst.y - y(burst.startMs + burst.spanMs / 2))).toBeLessThanOrEqual(0.01);
       expect(burst.outCount + burst.inCount).toBe(burst.eventSeqs.length);
       expect(burst.label).toBe(`${burst.eventSeqs.length} units in ${formatDuration(burst.spanMs)}`);
     }
     const ys = [...layout.arrows, ...layout.bursts].map((row) => row.y).sort((a, b) => a - b);
     for (let i = 1; i < ys.length; i++)
       expect((ys[i] ?? 0) - (ys[i - 1] ?? 0)).toBeGreaterThanOrEqual(DEFAULT_ROW_MIN_PX - 0.01);
+  });
+
+  it("counts other participants' messages in the bursts of the slices they were committed in", () => {
+    const carrying = manyFrames.map((event, index) => ({
+      ...event,
+      dir: 'out' as const,
+      messageSeqs: [1000 + index],
+    }));
+    const messages = carrying.map((event, index) => ({
+      seq: 1000 + index,
+      from: index % 2 === 0 ? 'bob' : 'cy',
+      committedAtMs: event.atMs - 0.5,
+    }));
+    const layout = layoutSequence(input(carrying, { messages }));
+    expect(layout.bursts.length).toBeGreaterThan(1);
+    const shown = messages.filter((message) => message.committedAtMs >= FIXTURE_START_MS);
+    const relayed = layout.relays.length + layout.bursts.reduce((sum, burst) => sum + burst.relayCount, 0);
+    expect(relayed).toBe(shown.length);
+    for (const burst of layout.bursts) {
+      if (burst.relayCount > 0)
+        expect(burst.ariaLabel).toContain(`${burst.relayCount} messages committed by others`);
+      expect(burst.seqs.length).toBeGreaterThanOrEqual(burst.eventSeqs.length);
+    }
+    // Lanes in order of first appearance: bob's first message is committed before the first unit.
+    expect(layout.lanes.map((lane) => lane.label)).toEqual(['This browser', 'Server', 'cy', 'bob']);
+  });
+
+  it('draws a unit alone in its slice as its own arrow, beside the bursts of a flood', () => {
+    const lone = { ...(manyFrames[0] as WireEvent), eventSeq: 501, atMs: FIXTURE_START_MS + 900 };
+    const layout = layoutSequence(input([...manyFrames, lone]));
+    expect(layout.bursts.length).toBeGreaterThan(1);
+    expect(layout.arrows.map((arrow) => arrow.eventSeq)).toEqual([501]);
+    expect(layout.bursts.every((burst) => burst.eventSeqs.length > 1)).toBe(true);
   });
 
   it("keeps a burst's key and contents while the window slides on", () => {
