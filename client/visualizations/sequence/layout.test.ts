@@ -275,6 +275,22 @@ describe('layoutSequence', () => {
     expect(layout.bursts.every((burst) => burst.eventSeqs.length > 1)).toBe(true);
   });
 
+  it('in a window that cannot be narrowed, draws the newest units one by one and counts the rest above them', () => {
+    // 300 frames written together: one capture time, so no slice of time can tell them apart.
+    const together = manyFrames.slice(0, 300).map((event) => ({ ...event, atMs: FIXTURE_START_MS + 100 }));
+    const window = { startMs: FIXTURE_START_MS + 99, endMs: FIXTURE_START_MS + 99 + MIN_SPAN_MS };
+    const layout = layoutSequence(input(together, { window }));
+    const fits = Math.floor((layout.bottom - layout.top) / MIN_DRAWN_ROW_PX);
+    expect(layout.arrows.map((arrow) => arrow.eventSeq)).toEqual(
+      together.slice(-fits).map((event) => event.eventSeq),
+    );
+    expect(layout.bursts).toHaveLength(1);
+    const [earlier] = layout.bursts;
+    expect(earlier?.eventSeqs).toEqual(together.slice(0, 300 - fits).map((event) => event.eventSeq));
+    expect(earlier?.label).toBe(`${300 - fits} earlier units, too close to draw one by one`);
+    expect(earlier?.y).toBeLessThan(Math.min(...layout.arrows.map((arrow) => arrow.y)));
+  });
+
   it("keeps a burst's key and contents while the window slides on", () => {
     const before = layoutSequence(input(manyFrames.slice(0, 400)));
     const after = layoutSequence(input(manyFrames.slice(0, 410)));

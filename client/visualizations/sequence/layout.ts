@@ -6,7 +6,7 @@
 import { scaleLinear, scalePoint } from 'd3-scale';
 import type { WireDirection, WireEvent, WireTransport, WireUnit } from '../../../protocol/inspect.ts';
 import { ariaLabel, formatDuration, isQuiet, shortLabel } from './describe.ts';
-import type { TimeWindow } from './time-window.ts';
+import { MIN_SPAN_MS, type TimeWindow } from './time-window.ts';
 
 /** Arrows drawn one by one at most; a window with more units is drawn as bursts (see `Burst`). */
 export const MAX_DRAWN_UNITS = 240;
@@ -352,9 +352,13 @@ const OTHERS = 'Others';
 
 /** The units and relays of one slice of time (see `Burst`). */
 interface Slice {
-  index: number;
+  key: string;
+  startMs: number;
+  spanMs: number;
   units: WireEvent[];
   messages: LayoutMessage[];
+  /** The units before those drawn one by one in a window that cannot be narrowed any more. */
+  isEarlier: boolean;
 }
 
 /** One row of the diagram: a unit's arrow, another participant's relay, or a burst. */
@@ -402,7 +406,15 @@ function sliceRows(
     const index = Math.floor(ms / sliceMs);
     let slice = slices.get(index);
     if (!slice) {
-      slice = { index, units: [], messages: [] };
+      const startMs = index * sliceMs;
+      slice = {
+        key: `burst-${sliceMs}-${index}`,
+        startMs,
+        spanMs: sliceMs,
+        units: [],
+        messages: [],
+        isEarlier: false,
+      };
       slices.set(index, slice);
     }
     return slice;
@@ -416,15 +428,35 @@ function sliceRows(
       if (unit) return unitRow(unit);
       if (message) return relayRow(message);
     }
-    const middleMs = (slice.index + 0.5) * sliceMs;
-    return {
-      atMs: Math.min(window.endMs, Math.max(window.startMs, middleMs)),
-      order: 0,
-      event: null,
-      message: null,
-      slice,
-    };
+    return burstRow(slice, window);
   });
+}
+
+/** The units of a narrowest window left out of its one-by-one rows, as one burst at the window's top. */
+function earlierRows(units: WireEvent[], window: TimeWindow): Row[] {
+  const last = units.at(-1);
+  if (!last) return [];
+  const slice: Slice = {
+    key: `burst-earlier-${units[0]?.eventSeq ?? 0}`,
+    startMs: window.startMs,
+    spanMs: Math.max(0, last.atMs - window.startMs),
+    units,
+    messages: [],
+    isEarlier: true,
+  };
+  return [{ ...burstRow(slice, window), atMs: window.startMs }];
+}
+
+/** A burst's row, at its slice's middle (inside the window). */
+function burstRow(slice: Slice, window: TimeWindow): Row {
+  const middleMs = slice.startMs + slice.spanMs / 2;
+  return {
+    atMs: Math.min(window.endMs, Math.max(window.startMs, middleMs)),
+    order: slice.isEarlier ? Number.NEGATIVE_INFINITY : 0,
+    event: null,
+    message: null,
+    slice,
+  };
 }
 
 function plural(count: number, one: string, many: string): string {
@@ -436,9 +468,14 @@ function burstWords(
   inCount: number,
   outCount: number,
   relayCount: number,
-  sliceMs: number,
+  slice: Slice,
 ): { label: string; ariaLabel: string } {
-  const span = formatDuration(sliceMs);
+  const span = formatDuration(slice.spanMs);
+  if (slice.isEarlier)
+    return {
+      label: `${plural(unitCount, 'earlier unit', 'earlier units')}, too close to draw one by one`,
+      ariaLabel: `${plural(unitCount, 'earlier wire unit', 'earlier wire units')} in this window, too close in time to draw one by one: ${inCount} browser to server, ${outCount} server to browser. The Events tab lists each one.`,
+    };
   const relayed = plural(relayCount, 'message', 'messages');
   if (unitCount === 0)
     return {
@@ -474,9 +511,14 @@ export function layoutSequence(input: LayoutInput): SequenceLayout {
   const rowMinPx = input.rowMinPx ?? DEFAULT_ROW_MIN_PX;
   const maxDrawn = Math.max(1, Math.min(MAX_DRAWN_UNITS, Math.floor(plotPx / MIN_DRAWN_ROW_PX)));
   // More units than rows: the window is cut into slices about a row tall, and crowded slices are bursts.
+  // In a window that cannot be narrowed any more, slices would not get finer: the newest units are drawn
+  // one by one there, and the rest are counted in one burst above them.
+  const isCrowded = windowed.length > maxDrawn;
+  const isNarrowest = window.endMs - window.startMs <= MIN_SPAN_MS * (1 + 1e-9);
+  const drawn = isCrowded && isNarrowest ? windowed.slice(-maxDrawn) : windowed;
   const sliceMs =
-    windowed.length > maxDrawn ? sliceSpanMs((rowMinPx * (window.endMs - window.startMs)) / plotPx) : null;
-  const firstUnitMs = windowed[0]?.atMs ?? window.startMs;
+    isCrowded && !isNarrowest ? sliceSpanMs((rowMinPx * (window.endMs - window.startMs)) / plotPx) : null;
+  const firstUnitMs = drawn[0]?.atMs ?? window.startMs;
 
   // Only messages a unit here delivered: the diagram shows what reached this browser.
   const carried = new Set(events.flatMap((event) => (event.dir === 'out' ? event.messageSeqs : [])));
@@ -501,7 +543,11 @@ export function layoutSequence(input: LayoutInput): SequenceLayout {
   // Arrows, relays and bursts share the rows, so their texts never sit on top of each other.
   const rows: Row[] = [
     ...(sliceMs === null
-      ? [...windowed.map((event) => unitRow(event)), ...relayMessages.map((message) => relayRow(message))]
+      ? [
+          ...drawn.map((event) => unitRow(event)),
+          ...relayMessages.map((message) => relayRow(message)),
+          ...earlierRows(windowed.slice(0, windowed.length - drawn.length), window),
+        ]
       : sliceRows(windowed, relayMessages, sliceMs, window)),
   ].sort((a, b) => a.atMs - b.atMs || a.order - b.order);
   const rowYs = spreadRows(
@@ -554,17 +600,18 @@ export function layoutSequence(input: LayoutInput): SequenceLayout {
         y: rowY,
         label: `#${message.seq} from ${message.from}`,
       });
-    } else if (row.slice && sliceMs !== null) {
-      const { index: sliceIndex, units, messages } = row.slice;
+    } else if (row.slice) {
+      const slice = row.slice;
+      const { units, messages } = slice;
       for (const event of units) drawnY.set(event.eventSeq, rowY);
       const inCount = units.filter((event) => event.dir === 'in').length;
       const outCount = units.length - inCount;
       const newestMessage = messages.at(-1);
-      const words = burstWords(units.length, inCount, outCount, messages.length, sliceMs);
+      const words = burstWords(units.length, inCount, outCount, messages.length, slice);
       bursts.push({
-        key: `burst-${sliceMs}-${sliceIndex}`,
-        startMs: sliceIndex * sliceMs,
-        spanMs: sliceMs,
+        key: slice.key,
+        startMs: slice.startMs,
+        spanMs: slice.spanMs,
         eventSeqs: units.map((event) => event.eventSeq),
         inCount,
         outCount,
