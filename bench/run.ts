@@ -87,8 +87,8 @@ async function runGroup(group: Group, rounds: number): Promise<GoalRow[]> {
       if (!list) throw new Error(`group ${group.id} has no entry ${id}`);
       return list;
     };
-    const pick = (id: string) =>
-      read(id).map((measured) => (measured.values[row.value] ?? Number.NaN) * (row.scale ?? 1));
+    const pick = (id: string, value: string) =>
+      read(id).map((measured) => (measured.values[value] ?? Number.NaN) * (row.scale ?? 1));
     const referenceEntry = group.entries.find((entry) => entry.id === row.reference);
     const oursEntry = group.entries.find((entry) => entry.id === row.ours);
     return goalRow({
@@ -96,10 +96,10 @@ async function runGroup(group: Group, rounds: number): Promise<GoalRow[]> {
       unit: row.unit,
       target: row.target,
       direction: row.direction,
-      referenceLabel: referenceEntry?.subject.label ?? row.reference,
-      oursLabel: oursEntry?.subject.label ?? row.ours,
-      reference: pick(row.reference),
-      ours: pick(row.ours),
+      referenceLabel: row.labels?.reference ?? referenceEntry?.subject.label ?? row.reference,
+      oursLabel: row.labels?.ours ?? oursEntry?.subject.label ?? row.ours,
+      reference: pick(row.reference, row.referenceValue ?? row.value),
+      ours: pick(row.ours, row.value),
       generatorCpu: [...read(row.reference), ...read(row.ours)].map((measured) => measured.generatorCpu),
     });
   });

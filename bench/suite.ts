@@ -13,6 +13,7 @@ import {
   type ThroughputParams,
   wsFanout,
   wsRoundTrip,
+  wsRoundTripPaired,
 } from './goals/ws-chat.ts';
 import type { Direction } from './report.ts';
 
@@ -58,6 +59,10 @@ export interface RowSpec {
   reference: string;
   ours: string;
   value: string;
+  /** Read from the reference entry instead of `value`: a paired trial measures both servers in one entry. */
+  referenceValue?: string;
+  /** Shown instead of the entries' subject labels (a paired entry's subject is not one server). */
+  labels?: { reference: string; ours: string };
   /** Multiplies the value for display (bytes to KiB). */
   scale?: number;
 }
@@ -295,5 +300,47 @@ export function suite(params: SuiteParams): Group[] {
         },
       ],
     },
+    {
+      id: 'ws-round-trip-paired',
+      entries: [
+        {
+          id: 'pair',
+          subject: { label: 'bare ws and ours, alternating', kind: 'ours' },
+          measure: () => wsRoundTripPaired(BARE_WS, OURS, params.roundTrip),
+        },
+        {
+          id: 'same',
+          subject: { label: 'bare ws and bare ws, alternating', kind: 'ref-ws' },
+          measure: () => wsRoundTripPaired(BARE_WS, BARE_WS, params.roundTrip),
+        },
+      ],
+      rows: [
+        pairedRow('5c. WS round trip p50, both servers in one trial', 1.3, 'pair', 'P50Ms', 'ours'),
+        pairedRow('5d. WS round trip p99, both servers in one trial', 1.3, 'pair', 'P99Ms', 'ours'),
+        pairedRow('5e. A/A: bare ws against bare ws in one trial, p50', null, 'same', 'P50Ms', 'bare ws'),
+        pairedRow('5f. A/A: bare ws against bare ws in one trial, p99', null, 'same', 'P99Ms', 'bare ws'),
+      ],
+    },
   ];
+}
+
+/** A row read from one paired entry: the reference's and ours' figures of the same trial. */
+function pairedRow(
+  name: string,
+  target: number | null,
+  entry: string,
+  figure: 'P50Ms' | 'P99Ms',
+  oursLabel: string,
+): RowSpec {
+  return {
+    name,
+    unit: 'ms',
+    target,
+    direction: target === null ? null : 'at most',
+    reference: entry,
+    ours: entry,
+    referenceValue: `reference${figure}`,
+    value: `ours${figure}`,
+    labels: { reference: 'bare ws', ours: oursLabel },
+  };
 }

@@ -100,6 +100,17 @@ export interface RoundTripParams {
   samples: number;
 }
 
+/** One client alone in the room: each call sends, and resolves with the time until its own message is back. */
+function roundTripper(peers: WsPeers, label: string): () => Promise<number> {
+  return async () => {
+    const target = peers.messages.value + 1;
+    const startMs = performance.now();
+    peers.send(0);
+    await peers.messages.reach(target, BURST_TIMEOUT_MS, `${label} round trip`);
+    return performance.now() - startMs;
+  };
+}
+
 /** One client alone in the room: send, and time until its own message comes back. */
 export function wsRoundTrip(subject: Subject, params: RoundTripParams): Promise<Measured> {
   return withServer(subject, async (server, release) => {
@@ -107,13 +118,7 @@ export function wsRoundTrip(subject: Subject, params: RoundTripParams): Promise<
     const peers = await WsPeers.open(endpoints.ws, 1);
     release(() => peers.destroy());
     const samplesMs: number[] = [];
-    const roundTrip = async () => {
-      const target = peers.messages.value + 1;
-      const startMs = performance.now();
-      peers.send(0);
-      await peers.messages.reach(target, BURST_TIMEOUT_MS, `${subject.label} round trip`);
-      return performance.now() - startMs;
-    };
+    const roundTrip = roundTripper(peers, subject.label);
     for (let index = 0; index < params.warmup; index += 1) await roundTrip();
     const before = await server.probe();
     const cpu = startCpuWindow();
@@ -131,4 +136,51 @@ export function wsRoundTrip(subject: Subject, params: RoundTripParams): Promise<
       generatorCpu,
     };
   });
+}
+
+/**
+ * Goal 5 with both servers in one trial: one client each, round trips alternating between them (A then B,
+ * then B then A), so a stall of this machine falls on both alike. Trials of one server at a time left a
+ * single client's p99 to a few 1-2 ms stalls, and the reference's own p99 moved 1.2-3.6x between rounds.
+ */
+export function wsRoundTripPaired(
+  reference: Subject,
+  ours: Subject,
+  params: RoundTripParams,
+): Promise<Measured> {
+  return withServer(reference, (referenceServer, releaseReference) =>
+    withServer(ours, async (oursServer, releaseOurs) => {
+      const referencePeers = await WsPeers.open(endpointsFor(reference.kind, referenceServer.origin).ws, 1);
+      releaseReference(() => referencePeers.destroy());
+      const oursPeers = await WsPeers.open(endpointsFor(ours.kind, oursServer.origin).ws, 1);
+      releaseOurs(() => oursPeers.destroy());
+      const referenceTrip = roundTripper(referencePeers, reference.label);
+      const oursTrip = roundTripper(oursPeers, ours.label);
+      for (let index = 0; index < params.warmup; index += 1) {
+        await referenceTrip();
+        await oursTrip();
+      }
+      const referenceMs: number[] = [];
+      const oursMs: number[] = [];
+      const cpu = startCpuWindow();
+      for (let index = 0; index < params.samples; index += 1) {
+        if (index % 2 === 0) {
+          referenceMs.push(await referenceTrip());
+          oursMs.push(await oursTrip());
+        } else {
+          oursMs.push(await oursTrip());
+          referenceMs.push(await referenceTrip());
+        }
+      }
+      return {
+        values: {
+          referenceP50Ms: percentile(referenceMs, 50),
+          referenceP99Ms: percentile(referenceMs, 99),
+          oursP50Ms: percentile(oursMs, 50),
+          oursP99Ms: percentile(oursMs, 99),
+        },
+        generatorCpu: cpu(),
+      };
+    }),
+  );
 }
