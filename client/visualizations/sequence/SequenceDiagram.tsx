@@ -365,6 +365,19 @@ function moveFocus(event: KeyboardEvent<SVGGElement>) {
   return true;
 }
 
+/** A row's keys, as a button's: Enter or Space acts, and arrow keys move to the next or previous row. */
+function rowKeys(act: () => void) {
+  return (event: KeyboardEvent<SVGGElement>) => {
+    if (moveFocus(event)) {
+      event.preventDefault();
+      return;
+    }
+    if (event.key !== 'Enter' && event.key !== ' ') return;
+    event.preventDefault();
+    act();
+  };
+}
+
 interface ArrowBodyProps {
   arrow: Arrow;
   isSelected: boolean;
@@ -504,15 +517,7 @@ const ArrowView = memo(
         aria-label={arrow.ariaLabel}
         aria-pressed={isSelected}
         onClick={select}
-        onKeyDown={(event) => {
-          if (moveFocus(event)) {
-            event.preventDefault();
-            return;
-          }
-          if (event.key !== 'Enter' && event.key !== ' ') return;
-          event.preventDefault();
-          select();
-        }}
+        onKeyDown={rowKeys(select)}
       >
         <ArrowBody
           arrow={arrow}
@@ -695,15 +700,7 @@ function BurstView({ burst, selectedEventSeq, highlightedMessageSeq, showLabel, 
       tabIndex={0}
       aria-label={burst.ariaLabel}
       onClick={zoom}
-      onKeyDown={(event) => {
-        if (moveFocus(event)) {
-          event.preventDefault();
-          return;
-        }
-        if (event.key !== 'Enter' && event.key !== ' ') return;
-        event.preventDefault();
-        zoom();
-      }}
+      onKeyDown={rowKeys(zoom)}
     >
       <BurstBody burst={burst} isSelected={isSelected} isHighlighted={isHighlighted} showLabel={showLabel} />
     </g>
