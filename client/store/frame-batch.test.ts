@@ -1,9 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { HIDDEN_TAB_FLUSH_MS, scheduleFrame } from './frame-batch.ts';
+import { HIDDEN_TAB_FLUSH_MS, MIN_FLUSH_INTERVAL_MS, scheduleFrame } from './frame-batch.ts';
 
 describe('scheduleFrame', () => {
+  // Each fake clock starts at 0 again, while the module remembers its last run: each test starts further on,
+  // after a quiet spell, so no run of an earlier test holds its first flush back.
+  let startMs = 0;
   beforeEach(() => {
-    vi.useFakeTimers();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    startMs += 1_000_000;
+    vi.advanceTimersByTime(startMs);
   });
   afterEach(() => {
     vi.useRealTimers();
@@ -52,7 +57,43 @@ describe('scheduleFrame', () => {
     });
     vi.advanceTimersByTime(HIDDEN_TAB_FLUSH_MS);
     expect(calls).toEqual(['first']);
-    vi.advanceTimersByTime(HIDDEN_TAB_FLUSH_MS);
+    // The next frame, and no sooner than the interval after the run that scheduled it.
+    vi.advanceTimersByTime(MIN_FLUSH_INTERVAL_MS + HIDDEN_TAB_FLUSH_MS);
     expect(calls).toEqual(['first', 'next']);
+  });
+
+  it(`under a flood, runs at most once per ${MIN_FLUSH_INTERVAL_MS} ms; after a quiet spell, at the next frame`, () => {
+    const frames: FrameRequestCallback[] = [];
+    vi.stubGlobal('requestAnimationFrame', (callback: FrameRequestCallback) => frames.push(callback));
+    vi.stubGlobal('cancelAnimationFrame', () => {});
+    const runFrame = () => frames.shift()?.(performance.now());
+    try {
+      const runs: number[] = [];
+      scheduleFrame(() => runs.push(performance.now()));
+      expect(frames).toHaveLength(1);
+      runFrame();
+      expect(runs).toHaveLength(1);
+      // Right after a run, the next one waits for the interval before it even asks for a frame.
+      scheduleFrame(() => runs.push(performance.now()));
+      expect(frames).toHaveLength(0);
+      vi.advanceTimersByTime(MIN_FLUSH_INTERVAL_MS - 1);
+      expect(frames).toHaveLength(0);
+      vi.advanceTimersByTime(1);
+      expect(frames).toHaveLength(1);
+      runFrame();
+      expect(runs).toHaveLength(2);
+      expect((runs[1] ?? 0) - (runs[0] ?? 0)).toBeGreaterThanOrEqual(MIN_FLUSH_INTERVAL_MS);
+      // A cancel while it waits cancels the wait too.
+      const cancel = scheduleFrame(() => runs.push(performance.now()));
+      cancel();
+      vi.advanceTimersByTime(HIDDEN_TAB_FLUSH_MS * 2);
+      expect(frames).toHaveLength(0);
+      expect(runs).toHaveLength(2);
+      // Quiet for longer than the interval: the next frame runs it.
+      scheduleFrame(() => runs.push(performance.now()));
+      expect(frames).toHaveLength(1);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });
