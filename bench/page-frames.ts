@@ -557,7 +557,9 @@ function printAllocations(head: HeapNode): void {
     for (const child of node.children) visit(child);
   };
   visit(head);
-  console.log(`\nallocated during the loaded window (sampled, garbage included): ${(total / 1024 / 1024).toFixed(1)} MiB; by function:`);
+  console.log(
+    `\nallocated during the loaded window (sampled, garbage included): ${(total / 1024 / 1024).toFixed(1)} MiB; by function:`,
+  );
   for (const [key, bytes] of [...bySite].sort((a, b) => b[1] - a[1]).slice(0, PROFILE_TOP))
     console.log(`${(bytes / 1024).toFixed(0).padStart(8)} KiB  ${key}`);
 }
