@@ -20,6 +20,11 @@ export const MIN_DRAWN_ROW_PX = 5;
 export const MAX_DRAWN_RELAYS = 60;
 /** Other participants with a lifeline of their own; the rest share one "Others" lifeline. */
 export const MAX_PARTICIPANT_LANES = 3;
+/**
+ * A burst row is taller than an arrow's (its label above, an arrow each way below), so a window's slices are
+ * at least this many rows tall: two neighbouring bursts never put a label against the other's arrow.
+ */
+export const BURST_ROW_SHARE = 1.5;
 /** Rows closer than this are spread apart (their exact times are in their labels). */
 export const DEFAULT_ROW_MIN_PX = 18;
 /** Below this row spacing the arrow texts would overlap: they are left to the accessible labels. */
@@ -510,14 +515,16 @@ export function layoutSequence(input: LayoutInput): SequenceLayout {
   const plotPx = bottom - top;
   const rowMinPx = input.rowMinPx ?? DEFAULT_ROW_MIN_PX;
   const maxDrawn = Math.max(1, Math.min(MAX_DRAWN_UNITS, Math.floor(plotPx / MIN_DRAWN_ROW_PX)));
-  // More units than rows: the window is cut into slices about a row tall, and crowded slices are bursts.
+  // More units than rows: the window is cut into slices one and a half rows tall or more (BURST_ROW_SHARE), and crowded slices are bursts.
   // In a window that cannot be narrowed any more, slices would not get finer: the newest units are drawn
   // one by one there, and the rest are counted in one burst above them.
   const isCrowded = windowed.length > maxDrawn;
   const isNarrowest = window.endMs - window.startMs <= MIN_SPAN_MS * (1 + 1e-9);
   const drawn = isCrowded && isNarrowest ? windowed.slice(-maxDrawn) : windowed;
   const sliceMs =
-    isCrowded && !isNarrowest ? sliceSpanMs((rowMinPx * (window.endMs - window.startMs)) / plotPx) : null;
+    isCrowded && !isNarrowest
+      ? sliceSpanMs((BURST_ROW_SHARE * rowMinPx * (window.endMs - window.startMs)) / plotPx)
+      : null;
   const firstUnitMs = drawn[0]?.atMs ?? window.startMs;
 
   // Only messages a unit here delivered: the diagram shows what reached this browser.
