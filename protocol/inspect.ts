@@ -3,6 +3,7 @@
  * one client, decoded, plus clock sync. Pure and isomorphic; the page parses every frame with these schemas.
  */
 import * as z from 'zod/mini';
+import { isFiniteNumber, isRecord } from './guards.ts';
 
 export const WIRE_UNITS = [
   'tcp-open',
@@ -41,11 +42,6 @@ export const LayerSchema = z.object({
   fields: z.array(FieldSchema),
 });
 export type Layer = z.infer<typeof LayerSchema>;
-
-const isFiniteNumber = (value: unknown): value is number =>
-  typeof value === 'number' && Number.isFinite(value);
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function isField(value: unknown): boolean {
   if (!isRecord(value)) return false;

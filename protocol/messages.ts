@@ -5,6 +5,7 @@
  */
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
+import { isFiniteNumber, isRecord } from './guards.ts';
 
 // zod/mini ships no messages of its own; the server's 400s and the page's trace errors read as English.
 z.config(en());
@@ -118,12 +119,12 @@ export type WsClientFrame = z.infer<typeof WsClientFrame>;
  * Unknown keys are left out, as the schema strips them. messages.test.ts holds the two together.
  */
 export function readPlainSendFrame(json: unknown): WsClientFrame | null {
-  if (typeof json !== 'object' || json === null) return null;
-  const { type, id, text, to, sentAtMs } = json as Record<string, unknown>;
+  if (!isRecord(json)) return null;
+  const { type, id, text, to, sentAtMs } = json;
   if (type !== 'send' || typeof id !== 'string' || !ID_PATTERN.test(id)) return null;
   if (typeof text !== 'string' || text.length === 0 || to !== undefined) return null;
   if (sentAtMs === undefined) return { type, id, text };
-  if (typeof sentAtMs !== 'number' || !(sentAtMs >= 0) || !Number.isFinite(sentAtMs)) return null;
+  if (!isFiniteNumber(sentAtMs) || sentAtMs < 0) return null;
   return { type, id, text, sentAtMs };
 }
 
