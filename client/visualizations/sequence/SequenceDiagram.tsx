@@ -299,6 +299,33 @@ function sameRelay(a: Relay, b: Relay): boolean {
   );
 }
 
+/** A message committed by another participant: a dotted line from their lane to the server's lifeline. */
+function RelayLine({
+  fromX,
+  serverX,
+  strokeWidth,
+  dash,
+}: {
+  fromX: number;
+  serverX: number;
+  strokeWidth: number;
+  dash: string;
+}) {
+  return (
+    <line
+      x1={fromX}
+      y1={0}
+      // Past the lifeline by the marker's depth, so the open head ends on the line.
+      x2={serverX + 6}
+      y2={0}
+      stroke={DIAGRAM_COLORS.muted}
+      strokeWidth={strokeWidth}
+      strokeDasharray={dash}
+      markerEnd="url(#seq-head-relay)"
+    />
+  );
+}
+
 const RelayView = memo(
   function RelayView({
     relay,
@@ -314,16 +341,7 @@ const RelayView = memo(
         {hasTitle && (
           <title>{`${relay.label}, committed at the server (its bytes are in ${relay.from}'s own capture)`}</title>
         )}
-        <line
-          x1={relay.x1}
-          y1={0}
-          x2={relay.x2 + 6}
-          y2={0}
-          stroke={DIAGRAM_COLORS.muted}
-          strokeWidth="1"
-          strokeDasharray="1 3"
-          markerEnd="url(#seq-head-relay)"
-        />
+        <RelayLine fromX={relay.x1} serverX={relay.x2} strokeWidth={1} dash="1 3" />
         {showLabel && (
           <text
             x={(relay.x1 + relay.x2) / 2}
@@ -625,16 +643,7 @@ const BurstBody = memo(
           />
         )}
         {burst.relayCount > 0 && (
-          <line
-            x1={burst.relayX}
-            y1={0}
-            x2={burst.x2 + 6}
-            y2={0}
-            stroke={DIAGRAM_COLORS.muted}
-            strokeWidth="1.5"
-            strokeDasharray="2 3"
-            markerEnd="url(#seq-head-relay)"
-          />
+          <RelayLine fromX={burst.relayX} serverX={burst.x2} strokeWidth={1.5} dash="2 3" />
         )}
         {showLabel && (
           <text

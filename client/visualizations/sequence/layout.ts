@@ -433,7 +433,8 @@ function sliceRows(
       if (unit) return unitRow(unit);
       if (message) return relayRow(message);
     }
-    return burstRow(slice, window);
+    const middleMs = slice.startMs + slice.spanMs / 2;
+    return burstRow(slice, Math.min(window.endMs, Math.max(window.startMs, middleMs)));
   });
 }
 
@@ -449,14 +450,13 @@ function earlierRows(units: WireEvent[], window: TimeWindow): Row[] {
     messages: [],
     isEarlier: true,
   };
-  return [{ ...burstRow(slice, window), atMs: window.startMs }];
+  return [burstRow(slice, window.startMs)];
 }
 
-/** A burst's row, at its slice's middle (inside the window). */
-function burstRow(slice: Slice, window: TimeWindow): Row {
-  const middleMs = slice.startMs + slice.spanMs / 2;
+/** A burst's row at `atMs`; the earlier units' burst comes before any row at the same time. */
+function burstRow(slice: Slice, atMs: number): Row {
   return {
-    atMs: Math.min(window.endMs, Math.max(window.startMs, middleMs)),
+    atMs,
     order: slice.isEarlier ? Number.NEGATIVE_INFINITY : 0,
     event: null,
     message: null,
@@ -515,7 +515,8 @@ export function layoutSequence(input: LayoutInput): SequenceLayout {
   const plotPx = bottom - top;
   const rowMinPx = input.rowMinPx ?? DEFAULT_ROW_MIN_PX;
   const maxDrawn = Math.max(1, Math.min(MAX_DRAWN_UNITS, Math.floor(plotPx / MIN_DRAWN_ROW_PX)));
-  // More units than rows: the window is cut into slices one and a half rows tall or more (BURST_ROW_SHARE), and crowded slices are bursts.
+  // More units than rows: the window is cut into slices of BURST_ROW_SHARE rows or more, and a crowded
+  // slice is a burst.
   // In a window that cannot be narrowed any more, slices would not get finer: the newest units are drawn
   // one by one there, and the rest are counted in one burst above them.
   const isCrowded = windowed.length > maxDrawn;
