@@ -585,6 +585,34 @@ function sameArrowBody(a: Arrow, b: Arrow): boolean {
 const MAX_BURST_STROKE_PX = 7;
 const burstStroke = (count: number) => Math.min(MAX_BURST_STROKE_PX, 1.6 + Math.log2(count));
 
+/** One direction of a burst: thicker with more units. */
+function BurstLine({
+  dir,
+  count,
+  fromX,
+  toX,
+  y,
+}: {
+  dir: 'in' | 'out';
+  count: number;
+  fromX: number;
+  toX: number;
+  y: number;
+}) {
+  return (
+    <line
+      className="seq-line"
+      x1={fromX}
+      y1={y}
+      x2={toX}
+      y2={y}
+      stroke={DIAGRAM_COLORS[dir]}
+      strokeWidth={burstStroke(count)}
+      markerEnd={`url(#seq-head-${dir})`}
+    />
+  );
+}
+
 /** What a burst draws, at y = 0: a thick arrow per direction it carried, and its relays' line. */
 const BurstBody = memo(
   function BurstBody({
@@ -619,28 +647,10 @@ const BurstBody = memo(
         )}
         <rect className="seq-hit" x={left} y={-8} width={width} height={16} fill="transparent" />
         {burst.inCount > 0 && (
-          <line
-            className="seq-line"
-            x1={burst.x1}
-            y1={-3}
-            x2={burst.x2}
-            y2={-3}
-            stroke={DIAGRAM_COLORS.in}
-            strokeWidth={burstStroke(burst.inCount)}
-            markerEnd="url(#seq-head-in)"
-          />
+          <BurstLine dir="in" count={burst.inCount} fromX={burst.x1} toX={burst.x2} y={-3} />
         )}
         {burst.outCount > 0 && (
-          <line
-            className="seq-line"
-            x1={burst.x2}
-            y1={3}
-            x2={burst.x1}
-            y2={3}
-            stroke={DIAGRAM_COLORS.out}
-            strokeWidth={burstStroke(burst.outCount)}
-            markerEnd="url(#seq-head-out)"
-          />
+          <BurstLine dir="out" count={burst.outCount} fromX={burst.x2} toX={burst.x1} y={3} />
         )}
         {burst.relayCount > 0 && (
           <RelayLine fromX={burst.relayX} serverX={burst.x2} strokeWidth={1.5} dash="2 3" />
