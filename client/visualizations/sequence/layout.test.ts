@@ -291,6 +291,18 @@ describe('layoutSequence', () => {
     expect(earlier?.y).toBeLessThan(Math.min(...layout.arrows.map((arrow) => arrow.y)));
   });
 
+  it('draws one message delivered alone in its slice as its arrow and its relay, not as a burst', () => {
+    const lone = { ...(manyFrames[0] as WireEvent), eventSeq: 501, dir: 'out' as const, messageSeqs: [901] };
+    // The unit and its relay share the 900-1000 ms slice (slices are counted from the epoch).
+    const late = { ...lone, atMs: FIXTURE_START_MS + 950 };
+    const messages = [{ seq: 901, from: 'bob', committedAtMs: FIXTURE_START_MS + 949.5 }];
+    const layout = layoutSequence(input([...manyFrames, late], { messages }));
+    expect(layout.bursts.length).toBeGreaterThan(1);
+    expect(layout.arrows.map((arrow) => arrow.eventSeq)).toEqual([501]);
+    expect(layout.relays.map((relay) => relay.seq)).toEqual([901]);
+    expect(layout.bursts.every((burst) => burst.relayCount === 0)).toBe(true);
+  });
+
   it("keeps a burst's key and contents while the window slides on", () => {
     const before = layoutSequence(input(manyFrames.slice(0, 400)));
     const after = layoutSequence(input(manyFrames.slice(0, 410)));

@@ -399,7 +399,10 @@ export function sliceSpanMs(ms: number): number {
   return 10 * power;
 }
 
-/** A slice with one unit or one relay draws it as it is; with more, it is a burst at the slice's middle. */
+/**
+ * A slice with at most one unit and one relay draws them as they are (one message delivered reads as its
+ * arrow and its relay); with more, it is a burst at the slice's middle.
+ */
 function sliceRows(
   units: readonly WireEvent[],
   messages: readonly LayoutMessage[],
@@ -426,15 +429,11 @@ function sliceRows(
   };
   for (const event of units) sliceAt(event.atMs).units.push(event);
   for (const message of messages) sliceAt(message.committedAtMs).messages.push(message);
-  return [...slices.values()].map((slice) => {
-    const [unit] = slice.units;
-    const [message] = slice.messages;
-    if (slice.units.length + slice.messages.length === 1) {
-      if (unit) return unitRow(unit);
-      if (message) return relayRow(message);
-    }
+  return [...slices.values()].flatMap((slice) => {
+    if (slice.units.length <= 1 && slice.messages.length <= 1)
+      return [...slice.units.map(unitRow), ...slice.messages.map(relayRow)];
     const middleMs = slice.startMs + slice.spanMs / 2;
-    return burstRow(slice, Math.min(window.endMs, Math.max(window.startMs, middleMs)));
+    return [burstRow(slice, Math.min(window.endMs, Math.max(window.startMs, middleMs)))];
   });
 }
 
