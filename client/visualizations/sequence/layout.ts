@@ -119,7 +119,7 @@ export interface Relay {
 /**
  * Several units in one slice of time, drawn as one row: a window with more units than rows can show one by
  * one is cut into slices of `spanMs` (a round number, from whole multiples of it since the epoch, so a
- * slice keeps its place and its contents while the window slides), and a slice holding two units or more
+ * slice keeps its place and its contents while the window slides), and a slice holding two units or more (or two relays)
  * becomes a burst. Every unit in the window is counted in a row, none is left out, and a burst sits at its
  * slice's time, so the axis stays true under a flood.
  */
