@@ -131,7 +131,11 @@ for (const transport of TRANSPORT_KINDS) {
 
 /** Another user in the room over a plain `ws` client, who sends `count` messages at once. */
 async function flood(page: Page, room: string, name: string, count: number): Promise<WebSocket> {
-  const url = new URL(`/api/rooms/${room}/ws?client=${name}-tab&name=${name}`, page.url());
+  const clientId = `${name.replace(/[^A-Za-z0-9_-]/g, '_')}-tab`;
+  const url = new URL(
+    `/api/rooms/${room}/ws?client=${clientId}&name=${encodeURIComponent(name)}`,
+    page.url(),
+  );
   url.protocol = 'ws:';
   const socket = new WebSocket(url);
   await new Promise<void>((resolve, reject) => {
@@ -139,7 +143,7 @@ async function flood(page: Page, room: string, name: string, count: number): Pro
     socket.once('error', reject);
   });
   for (let index = 1; index <= count; index++) {
-    socket.send(JSON.stringify({ type: 'send', id: `${name}-${index}`, text: `${name} says ${index}` }));
+    socket.send(JSON.stringify({ type: 'send', id: `${clientId}-${index}`, text: `${name} says ${index}` }));
   }
   return socket;
 }
@@ -226,6 +230,72 @@ test('a flood is drawn as bursts that count every unit; choosing one zooms in on
       for (const spanMs of finer) expect(spanMs).toBeLessThan(biggest.spanMs);
     }
     await expect(delivered.first()).toBeAttached();
+  } finally {
+    for (const socket of senders) socket.close();
+  }
+});
+
+/** Each lane's texts as drawn: their real boxes in the SVG, by lane. */
+function laneTextBoxes(
+  page: Page,
+): Promise<Array<{ lane: string; text: string; left: number; right: number }>> {
+  return diagram(page)
+    .locator('g.seq-lane text')
+    .evaluateAll((elements) =>
+      elements.map((element) => {
+        const box = (element as SVGTextElement).getBBox();
+        return {
+          lane: element.parentElement?.getAttribute('data-lane') ?? '',
+          text: element.textContent ?? '',
+          left: box.x,
+          right: box.x + box.width,
+        };
+      }),
+    );
+}
+
+test("lane names never run into each other, in either theme; a cut name shows whole in the lane's tooltip", async ({
+  joinAs,
+}) => {
+  const room = uniqueRoom('diagram-lanes');
+  const page = await joinAs('ann', room, 'websocket');
+  // Wide letters and a long name first (lanes go in order of first message), then more than get a lane.
+  const long = 'Maximilian Wolfgang Müller';
+  const names = [long, 'bo', 'cy', 'WMWM'];
+  const senders: WebSocket[] = [];
+  try {
+    for (const name of names) {
+      senders.push(await flood(page, room, name, 1));
+      await expect(line(page, `${name} says 1`)).toBeVisible();
+    }
+    const width = await diagram(page).evaluate((svg) => (svg as SVGSVGElement).width.baseVal.value);
+    for (const theme of ['normal', 'presenter']) {
+      if (theme === 'presenter') await page.getByRole('button', { name: 'Presenter theme' }).click();
+      await expect(diagram(page).locator('g.seq-lane-participant').first()).toBeAttached();
+      const boxes = await laneTextBoxes(page);
+      const lanes = [...new Set(boxes.map((box) => box.lane))];
+      const extents = lanes.map((lane) => {
+        const own = boxes.filter((box) => box.lane === lane);
+        return {
+          lane,
+          left: Math.min(...own.map((box) => box.left)),
+          right: Math.max(...own.map((box) => box.right)),
+        };
+      });
+      extents.sort((a, b) => a.left - b.left);
+      for (const [index, extent] of extents.entries()) {
+        expect(extent.left, `${theme}: ${extent.lane} inside`).toBeGreaterThanOrEqual(0);
+        expect(extent.right, `${theme}: ${extent.lane} inside`).toBeLessThanOrEqual(width);
+        const next = extents[index + 1];
+        if (next)
+          expect(extent.right, `${theme}: ${extent.lane} clear of ${next.lane}`).toBeLessThan(next.left);
+      }
+    }
+    // In the normal theme the long name has a lane of its own, cut, and whole in its tooltip.
+    await page.getByRole('button', { name: 'Presenter theme' }).click();
+    const longLane = diagram(page).locator(`g[data-lane="participant:${long}"]`);
+    await expect(longLane.locator('text.seq-lane-label')).toHaveText(/^Max.*…$/);
+    await expect(longLane.locator('title')).toHaveText(`${long} (browser)`);
   } finally {
     for (const socket of senders) socket.close();
   }

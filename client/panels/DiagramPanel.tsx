@@ -8,7 +8,8 @@ import { select } from 'd3-selection';
 import { type D3ZoomEvent, zoom, zoomIdentity } from 'd3-zoom';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { indexAtOrAfter, useWirelab } from '../store/index.ts';
-import { layoutSequence, MARGIN } from '../visualizations/sequence/layout.ts';
+import { LANE_FONT, layoutSequence, MARGIN } from '../visualizations/sequence/layout.ts';
+import { measuredLaneTextWidth } from '../visualizations/sequence/measure-text.ts';
 import { SequenceDiagram } from '../visualizations/sequence/SequenceDiagram.tsx';
 import {
   FOLLOW_PAD_SHARE,
@@ -79,6 +80,15 @@ export function DiagramPanel() {
   const width = useWidth(container);
   const height = presenter ? DIAGRAM_HEIGHT_PX.presenter : DIAGRAM_HEIGHT_PX.normal;
   const rowMinPx = presenter ? ROW_MIN_PX.presenter : ROW_MIN_PX.normal;
+  // Measured in the font the diagram's text inherits, at the theme's sizes.
+  const laneTextWidth = useMemo(
+    () =>
+      measuredLaneTextWidth(
+        presenter ? LANE_FONT.presenter : LANE_FONT.normal,
+        container ? getComputedStyle(container).fontFamily : 'sans-serif',
+      ),
+    [presenter, container],
+  );
 
   /** null while following live; a fixed window once the learner zoomed or panned. */
   const [fixedWindow, setFixedWindow] = useState<TimeWindow | null>(null);
@@ -99,8 +109,10 @@ export function DiagramPanel() {
   // While live, the snapshot changes at most once per LIVE_REFRESH_MS; so this runs at most that often.
   const layout = useMemo(
     () =>
-      window ? layoutSequence({ events, messages, me, window, width, height, originMs, rowMinPx }) : null,
-    [events, messages, me, window, width, height, originMs, rowMinPx],
+      window
+        ? layoutSequence({ events, messages, me, window, width, height, originMs, rowMinPx, laneTextWidth })
+        : null,
+    [events, messages, me, window, width, height, originMs, rowMinPx, laneTextWidth],
   );
 
   // Units newer than what the last render showed animate in; nothing animates on the first render.

@@ -11,6 +11,7 @@ import {
   type Channel,
   type Gap,
   type Hold,
+  LANE_FONT,
   type Lane,
   type Relay,
   relayKey,
@@ -143,6 +144,7 @@ function LaneView({ lane, top, bottom }: { lane: Lane; top: number; bottom: numb
   const isServer = lane.kind === 'server';
   return (
     <g className={`seq-lane seq-lane-${lane.kind}`} data-lane={lane.id}>
+      {lane.title !== '' && <title>{lane.title}</title>}
       <line
         className="seq-lifeline"
         x1={lane.x}
@@ -159,7 +161,7 @@ function LaneView({ lane, top, bottom }: { lane: Lane; top: number; bottom: numb
         y={top - 30}
         textAnchor="middle"
         fontWeight="700"
-        fontSize="13"
+        fontSize={LANE_FONT.normal.labelPx}
       >
         {lane.label}
       </text>
@@ -169,7 +171,7 @@ function LaneView({ lane, top, bottom }: { lane: Lane; top: number; bottom: numb
           x={lane.x}
           y={top - 15}
           textAnchor="middle"
-          fontSize="10.5"
+          fontSize={LANE_FONT.normal.sublabelPx}
           fill={DIAGRAM_COLORS.muted}
         >
           {lane.sublabel}

@@ -5,9 +5,12 @@ import { ariaLabel, formatBytes, formatDuration, isQuiet, shortLabel, shortPath 
 import { FIXTURE_START_MS, fixtureMessages, longPollingTrace, sseTrace, websocketTrace } from './fixtures.ts';
 import {
   DEFAULT_ROW_MIN_PX,
+  estimatedLaneTextWidth,
+  LANE_FONT,
   type LayoutInput,
   layoutSequence,
   MAX_DRAWN_UNITS,
+  MAX_PARTICIPANT_LANES,
   MIN_DRAWN_ROW_PX,
   sliceSpanMs,
   spreadRows,
@@ -183,6 +186,80 @@ describe('layoutSequence', () => {
     const bob = layout.lanes[2];
     expect(layout.relays[0]?.x1).toBe(bob?.x);
     expect(layout.relays[0]?.x2).toBe(layout.lanes[1]?.x);
+  });
+
+  /** One delivered frame per name, each carrying a message from that name: every name is a relay's sender. */
+  function withParticipants(names: readonly string[], overrides: Partial<LayoutInput>): LayoutInput {
+    const frame = websocketTrace[4] as WireEvent;
+    const frames = names.map((_, index) => ({
+      ...frame,
+      dir: 'out' as const,
+      eventSeq: index + 2,
+      atMs: FIXTURE_START_MS + 100 * (index + 1),
+      messageSeqs: [index + 1],
+    }));
+    const messages = names.map((from, index) => ({
+      seq: index + 1,
+      from,
+      committedAtMs: FIXTURE_START_MS + 100 * (index + 1) - 5,
+    }));
+    const window = { startMs: FIXTURE_START_MS, endMs: FIXTURE_START_MS + 1000 };
+    // The connection's opening is there even with nobody else in the room, so the window has a unit.
+    const opening = websocketTrace[0] as WireEvent;
+    return input([opening, ...frames], { messages, window, ...overrides });
+  }
+
+  it("fits every lane's texts between its neighbours, whatever the width, the theme and the names", () => {
+    const name = fc.string({ unit: fc.constantFrom('a', 'm', 'W', '-', '1'), minLength: 1, maxLength: 30 });
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(name, { minLength: 0, maxLength: 6 }),
+        name,
+        fc.integer({ min: 320, max: 1600 }),
+        fc.constantFrom(LANE_FONT.normal, LANE_FONT.presenter),
+        (names, me, width, font) => {
+          const laneTextWidth = estimatedLaneTextWidth(font);
+          const others = names.filter((other) => other !== me);
+          const layout = layoutSequence(withParticipants(others, { me, width, laneTextWidth }));
+          const extents = layout.lanes.map((lane) => {
+            const half =
+              Math.max(laneTextWidth(lane.label, 'label'), laneTextWidth(lane.sublabel, 'sublabel')) / 2;
+            return [lane.x - half, lane.x + half] as const;
+          });
+          extents.forEach(([left, right], index) => {
+            expect(left).toBeGreaterThanOrEqual(0);
+            expect(right).toBeLessThanOrEqual(width);
+            const next = extents[index + 1];
+            if (next) expect(right).toBeLessThan(next[0]);
+          });
+          for (const lane of layout.lanes) expect(lane.label.length).toBeGreaterThan(0);
+        },
+      ),
+    );
+  });
+
+  it('cuts a long name with "…" and keeps it whole in the lane\'s title', () => {
+    const long = 'alexandra-with-a-long-name';
+    const layout = layoutSequence(withParticipants(['bo', long], { width: 640 }));
+    const lane = layout.lanes.find((candidate) => candidate.id === `participant:${long}`);
+    expect(lane?.label).toMatch(/^alex.*…$/);
+    expect(lane?.title).toBe(`${long} (browser)`);
+    const bo = layout.lanes.find((candidate) => candidate.id === 'participant:bo');
+    expect([bo?.label, bo?.sublabel, bo?.title]).toEqual(['bo', 'browser', '']);
+  });
+
+  it('shares one "Others" lane sooner where large type leaves room for fewer lanes', () => {
+    const names = ['bo', 'cy', 'di', 'ed'];
+    const labels = (width: number, font = LANE_FONT.normal) =>
+      layoutSequence(withParticipants(names, { width, laneTextWidth: estimatedLaneTextWidth(font) }))
+        .lanes.slice(2)
+        .map((lane) => lane.label);
+    expect(labels(1000)).toHaveLength(MAX_PARTICIPANT_LANES);
+    expect(labels(1000)).toEqual(['bo', 'cy', 'Others']);
+    expect(labels(700, LANE_FONT.presenter)).toEqual(['bo', 'Others']);
+    // The presenter theme's diagram at a 1280 px wide window.
+    expect(labels(540, LANE_FONT.presenter)).toEqual(['Others']);
+    expect(labels(540)).toEqual(['bo', 'Others']);
   });
 
   it('leaves out what the window does not show', () => {

@@ -20,6 +20,8 @@ export const MIN_DRAWN_ROW_PX = 5;
 export const MAX_DRAWN_RELAYS = 60;
 /** Other participants with a lifeline of their own; the rest share one "Others" lifeline. */
 export const MAX_PARTICIPANT_LANES = 3;
+/** The lane shared by the participants without a lane of their own. */
+const OTHERS = 'Others';
 /**
  * A burst row is taller than an arrow's (its label above, an arrow each way below), so a window's slices are
  * at least this many rows tall: two neighbouring bursts never put a label against the other's arrow.
@@ -40,10 +42,44 @@ export type LaneKind = 'browser' | 'server' | 'participant';
 export interface Lane {
   id: string;
   kind: LaneKind;
+  /** Fitted between the neighbouring lanes: cut with "…" when the name is too long. */
   label: string;
+  /** This browser's (the learner's name) cut like the label; the others left out ('') when they do not fit. */
   sublabel: string;
+  /** The label and sublabel in full, for a tooltip when either was cut or left out; '' when both show whole. */
+  title: string;
   x: number;
 }
+
+/**
+ * The lane texts' font sizes in px; the view draws them at these sizes, and presenter.css sets the presenter
+ * ones (keep them equal).
+ */
+export interface LaneFont {
+  labelPx: number;
+  sublabelPx: number;
+}
+export const LANE_FONT: Readonly<Record<'normal' | 'presenter', LaneFont>> = {
+  normal: { labelPx: 13, sublabelPx: 10.5 },
+  presenter: { labelPx: 18, sublabelPx: 15 },
+};
+/** How wide a lane's label (bold) or sublabel is drawn, in px: the layout fits lane texts by it. */
+export type LaneTextWidth = (text: string, role: 'label' | 'sublabel') => number;
+
+/**
+ * Where text cannot be measured (tests in jsdom, a browser without OffscreenCanvas): an average character of
+ * the usual sans-serif fonts, bold lowercase about 0.6 em and regular 0.55 em, taken a little wider. A name
+ * of wide letters ("mmmm") can still overrun it; the page measures instead (measure-text.ts).
+ */
+export function estimatedLaneTextWidth(font: LaneFont): LaneTextWidth {
+  return (text, role) =>
+    role === 'label' ? text.length * 0.7 * font.labelPx : text.length * 0.6 * font.sublabelPx;
+}
+
+/** Space kept clear between two lanes' texts. */
+const LANE_TEXT_GAP_PX = 8;
+/** The server's lifeline sits this share of the plot across when other participants have lanes to its right. */
+const SERVER_SHARE_WITH_PARTICIPANTS = 0.55;
 
 /** How an arrow is drawn: `quiet` for heartbeats and control frames, `tcp` for connection events. */
 export type ArrowStyle = 'data' | 'handshake' | 'quiet' | 'tcp';
@@ -186,6 +222,8 @@ export interface LayoutInput {
   /** Zero of the axis labels (server clock, ms). */
   originMs: number;
   rowMinPx?: number;
+  /** How wide lane texts are drawn (the page measures them; estimated at LANE_FONT.normal unless given). */
+  laneTextWidth?: LaneTextWidth;
 }
 
 const round = (value: number) => Math.round(value * 100) / 100;
@@ -320,40 +358,90 @@ function tickLabel(valueMs: number, stepMs: number): string {
   return `${(valueMs / 1000).toFixed(decimals)} s`;
 }
 
-function lanesOf(input: LayoutInput, participants: readonly string[]): Lane[] {
+/** Where the server's lifeline and the participants' lanes go across the plot. */
+function laneSpan(
+  width: number,
+  withParticipants: boolean,
+): { browserX: number; serverX: number; plotRight: number } {
   const plotLeft = MARGIN.left;
-  const plotRight = input.width - MARGIN.right;
+  const plotRight = width - MARGIN.right;
   const plotWidth = plotRight - plotLeft;
   const browserX = plotLeft + Math.min(80, plotWidth * 0.12);
-  const serverX =
-    participants.length === 0 ? plotRight - Math.min(80, plotWidth * 0.12) : plotLeft + plotWidth * 0.6;
-  const lanes: Lane[] = [
+  const serverX = withParticipants
+    ? plotLeft + plotWidth * SERVER_SHARE_WITH_PARTICIPANTS
+    : plotRight - Math.min(80, plotWidth * 0.12);
+  return { browserX, serverX, plotRight };
+}
+
+/** Where participant lanes start: clear of the server's lifeline and the relay marks that end on it. */
+const PARTICIPANTS_FROM_SERVER_PX = 60;
+
+/**
+ * How many participant lanes fit at this width and type (at least one, at most MAX_PARTICIPANT_LANES): a
+ * narrow diagram, or the presenter theme's large type, shares one "Others" lane sooner rather than draw
+ * names on top of each other.
+ */
+export function participantLanesThatFit(width: number, textWidth: LaneTextWidth): number {
+  const { serverX, plotRight } = laneSpan(width, true);
+  const roomPx = plotRight - serverX - PARTICIPANTS_FROM_SERVER_PX;
+  const lanePx = textWidth(OTHERS, 'label') + LANE_TEXT_GAP_PX;
+  return Math.max(1, Math.min(MAX_PARTICIPANT_LANES, Math.floor(roomPx / lanePx)));
+}
+
+/** The text cut to `maxPx`, ending in "…" when cut; at least one character and the "…". */
+function cutToFit(text: string, maxPx: number, textWidth: LaneTextWidth, role: 'label' | 'sublabel'): string {
+  if (textWidth(text, role) <= maxPx) return text;
+  let keep = text.length - 1;
+  while (keep > 1 && textWidth(`${text.slice(0, keep)}…`, role) > maxPx) keep -= 1;
+  return `${text.slice(0, keep)}…`;
+}
+
+function lanesOf(input: LayoutInput, participants: readonly string[]): Lane[] {
+  const { browserX, serverX, plotRight } = laneSpan(input.width, participants.length > 0);
+  const place = scalePoint<string>()
+    .domain(participants)
+    .range([serverX + PARTICIPANTS_FROM_SERVER_PX, plotRight])
+    .padding(0.5);
+  const placed = [
     {
       id: 'browser',
-      kind: 'browser',
+      kind: 'browser' as const,
       label: 'This browser',
       sublabel: input.me,
       x: round(browserX),
     },
-    { id: 'server', kind: 'server', label: 'Server', sublabel: 'sees the bytes', x: round(serverX) },
-  ];
-  const place = scalePoint<string>()
-    .domain(participants)
-    .range([serverX + 60, plotRight])
-    .padding(0.5);
-  for (const name of participants) {
-    lanes.push({
+    { id: 'server', kind: 'server' as const, label: 'Server', sublabel: 'sees the bytes', x: round(serverX) },
+    ...participants.map((name) => ({
       id: `participant:${name}`,
-      kind: 'participant',
+      kind: 'participant' as const,
       label: name,
       sublabel: 'browser',
       x: round(place(name) ?? plotRight),
-    });
-  }
-  return lanes;
+    })),
+  ];
+  // Texts are centred on their lifeline: each may take half the way to the next lifeline on either side,
+  // or up to the edge of the drawing.
+  const textWidth = input.laneTextWidth ?? estimatedLaneTextWidth(LANE_FONT.normal);
+  return placed.map((lane, index) => {
+    const leftPx = index === 0 ? lane.x : (lane.x - (placed[index - 1]?.x ?? 0)) / 2;
+    const rightPx =
+      index === placed.length - 1
+        ? input.width - lane.x
+        : ((placed[index + 1]?.x ?? input.width) - lane.x) / 2;
+    const roomPx = 2 * Math.min(leftPx, rightPx) - LANE_TEXT_GAP_PX;
+    const label = cutToFit(lane.label, roomPx, textWidth, 'label');
+    // This browser's sublabel is the learner's name, worth keeping cut; the others only describe the lane.
+    const sublabel =
+      lane.kind === 'browser'
+        ? cutToFit(lane.sublabel, roomPx, textWidth, 'sublabel')
+        : textWidth(lane.sublabel, 'sublabel') <= roomPx
+          ? lane.sublabel
+          : '';
+    const whole = label === lane.label && sublabel === lane.sublabel;
+    const title = whole ? '' : lane.sublabel === '' ? lane.label : `${lane.label} (${lane.sublabel})`;
+    return { ...lane, label, sublabel, title };
+  });
 }
-
-const OTHERS = 'Others';
 
 /** The units and relays of one slice of time (see `Burst`). */
 interface Slice {
@@ -537,8 +625,11 @@ export function layoutSequence(input: LayoutInput): SequenceLayout {
   const relayMessages = sliceMs === null ? relayCandidates.slice(-MAX_DRAWN_RELAYS) : relayCandidates;
   const names: string[] = [];
   for (const message of relayMessages) if (!names.includes(message.from)) names.push(message.from);
-  const laneNames =
-    names.length > MAX_PARTICIPANT_LANES ? [...names.slice(0, MAX_PARTICIPANT_LANES - 1), OTHERS] : names;
+  const laneCount = participantLanesThatFit(
+    input.width,
+    input.laneTextWidth ?? estimatedLaneTextWidth(LANE_FONT.normal),
+  );
+  const laneNames = names.length > laneCount ? [...names.slice(0, laneCount - 1), OTHERS] : names;
   const lanes = lanesOf(input, laneNames);
   const browserX = lanes[0]?.x ?? 0;
   const serverX = lanes[1]?.x ?? 0;
