@@ -254,6 +254,29 @@ function laneTextBoxes(
     );
 }
 
+/**
+ * Arrow and relay labels that run past the lifelines they sit between, as drawn (real text boxes): an
+ * arrow's label must lie between this browser's and the server's lifelines, a relay's right of the server's.
+ */
+function labelsOverLifelines(page: Page): Promise<{ labelled: boolean; over: string[] }> {
+  return diagram(page).evaluate((svg) => {
+    const laneX = (id: string) => Number(svg.querySelector(`g[data-lane="${id}"] line`)?.getAttribute('x1'));
+    const [browserX, serverX] = [laneX('browser'), laneX('server')];
+    const width = (svg as SVGSVGElement).width.baseVal.value;
+    const over: string[] = [];
+    const check = (selector: string, left: number, right: number) => {
+      for (const text of svg.querySelectorAll<SVGTextElement>(selector)) {
+        const box = text.getBBox();
+        if (box.x < left || box.x + box.width > right) over.push(text.textContent ?? '');
+      }
+    };
+    check('g.seq-arrow text.seq-arrow-label', browserX, serverX);
+    check('g.seq-relay text', serverX, width);
+    // Rows too close for labels draw none: then there is nothing to check.
+    return { labelled: svg.querySelector('text.seq-arrow-label') !== null, over };
+  });
+}
+
 test("lane names never run into each other, in either theme; a cut name shows whole in the lane's tooltip", async ({
   joinAs,
 }) => {
@@ -268,6 +291,10 @@ test("lane names never run into each other, in either theme; a cut name shows wh
       senders.push(await flood(page, room, name, 1));
       await expect(line(page, `${name} says 1`)).toBeVisible();
     }
+    // Frozen, so the heartbeats coming in cannot crowd the rows until their labels go.
+    await expect(arrows(page, { unit: 'ws-frame', dir: 'out' }).last()).toHaveAttribute('data-seqs', /\d/);
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    await expect(page.getByText(/^Paused at event [0-9]+$/)).toBeVisible();
     const width = await diagram(page).evaluate((svg) => (svg as SVGSVGElement).width.baseVal.value);
     for (const theme of ['normal', 'presenter']) {
       if (theme === 'presenter') await page.getByRole('button', { name: 'Presenter theme' }).click();
@@ -290,12 +317,22 @@ test("lane names never run into each other, in either theme; a cut name shows wh
         if (next)
           expect(extent.right, `${theme}: ${extent.lane} clear of ${next.lane}`).toBeLessThan(next.left);
       }
+      await expect.poll(() => labelsOverLifelines(page), theme).toEqual({ labelled: true, over: [] });
     }
     // In the normal theme the long name has a lane of its own, cut, and whole in its tooltip.
     await page.getByRole('button', { name: 'Presenter theme' }).click();
     const longLane = diagram(page).locator(`g[data-lane="participant:${long}"]`);
     await expect(longLane.locator('text.seq-lane-label')).toHaveText(/^Max.*…$/);
     await expect(longLane.locator('title')).toHaveText(`${long} (browser)`);
+    // A phone, or a narrow window on a projector: arrow labels give up their sizes, or more, rather than
+    // run across the lifelines.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expect
+      .poll(() => diagram(page).evaluate((svg) => (svg as SVGSVGElement).width.baseVal.value))
+      .toBeLessThan(400);
+    await expect.poll(() => labelsOverLifelines(page)).toEqual({ labelled: true, over: [] });
+    await page.getByRole('button', { name: 'Presenter theme' }).click();
+    await expect.poll(() => labelsOverLifelines(page)).toEqual({ labelled: true, over: [] });
   } finally {
     for (const socket of senders) socket.close();
   }

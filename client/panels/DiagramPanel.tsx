@@ -8,8 +8,8 @@ import { select } from 'd3-selection';
 import { type D3ZoomEvent, zoom, zoomIdentity } from 'd3-zoom';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { indexAtOrAfter, useWirelab } from '../store/index.ts';
-import { LANE_FONT, layoutSequence, MARGIN } from '../visualizations/sequence/layout.ts';
-import { measuredLaneTextWidth } from '../visualizations/sequence/measure-text.ts';
+import { DIAGRAM_FONT, layoutSequence, MARGIN } from '../visualizations/sequence/layout.ts';
+import { measuredTextWidth } from '../visualizations/sequence/measure-text.ts';
 import { SequenceDiagram } from '../visualizations/sequence/SequenceDiagram.tsx';
 import {
   FOLLOW_PAD_SHARE,
@@ -81,10 +81,10 @@ export function DiagramPanel() {
   const height = presenter ? DIAGRAM_HEIGHT_PX.presenter : DIAGRAM_HEIGHT_PX.normal;
   const rowMinPx = presenter ? ROW_MIN_PX.presenter : ROW_MIN_PX.normal;
   // Measured in the font the diagram's text inherits, at the theme's sizes.
-  const laneTextWidth = useMemo(
+  const textWidth = useMemo(
     () =>
-      measuredLaneTextWidth(
-        presenter ? LANE_FONT.presenter : LANE_FONT.normal,
+      measuredTextWidth(
+        presenter ? DIAGRAM_FONT.presenter : DIAGRAM_FONT.normal,
         container ? getComputedStyle(container).fontFamily : 'sans-serif',
       ),
     [presenter, container],
@@ -110,9 +110,9 @@ export function DiagramPanel() {
   const layout = useMemo(
     () =>
       window
-        ? layoutSequence({ events, messages, me, window, width, height, originMs, rowMinPx, laneTextWidth })
+        ? layoutSequence({ events, messages, me, window, width, height, originMs, rowMinPx, textWidth })
         : null,
-    [events, messages, me, window, width, height, originMs, rowMinPx, laneTextWidth],
+    [events, messages, me, window, width, height, originMs, rowMinPx, textWidth],
   );
 
   // Units newer than what the last render showed animate in; nothing animates on the first render.

@@ -9,9 +9,9 @@ import {
   type ArrowStyle,
   type Burst,
   type Channel,
+  DIAGRAM_FONT,
   type Gap,
   type Hold,
-  LANE_FONT,
   type Lane,
   type Relay,
   relayKey,
@@ -161,7 +161,7 @@ function LaneView({ lane, top, bottom }: { lane: Lane; top: number; bottom: numb
         y={top - 30}
         textAnchor="middle"
         fontWeight="700"
-        fontSize={LANE_FONT.normal.labelPx}
+        fontSize={DIAGRAM_FONT.normal.laneLabelPx}
       >
         {lane.label}
       </text>
@@ -171,7 +171,7 @@ function LaneView({ lane, top, bottom }: { lane: Lane; top: number; bottom: numb
           x={lane.x}
           y={top - 15}
           textAnchor="middle"
-          fontSize={LANE_FONT.normal.sublabelPx}
+          fontSize={DIAGRAM_FONT.normal.laneSublabelPx}
           fill={DIAGRAM_COLORS.muted}
         >
           {lane.sublabel}

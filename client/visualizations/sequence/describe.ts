@@ -130,35 +130,46 @@ export function ariaLabel(event: WireEvent, context: DescribeContext): string {
   return parts.join(', ');
 }
 
+/** The chat messages a unit carried, in the fewest words ("msg 21,22"); '' when it carried none. */
+export function carriedLabel(event: WireEvent): string {
+  return event.messageSeqs.length > 0 ? `msg ${event.messageSeqs.join(',')}` : '';
+}
+
 /** The few words drawn on the arrow itself. */
-export function shortLabel(event: WireEvent, context: Pick<DescribeContext, 'reused'>): string {
+export function shortLabel(
+  event: WireEvent,
+  context: Pick<DescribeContext, 'reused'>,
+  { withBytes = true }: { withBytes?: boolean } = {},
+): string {
   const conn = `#${event.connId}`;
-  const seqs = event.messageSeqs.length > 0 ? ` · msg ${event.messageSeqs.join(',')}` : '';
+  const carried = carriedLabel(event);
+  const seqs = carried === '' ? '' : ` · ${carried}`;
   const error = event.error ? ' · decode error' : '';
+  const size = withBytes ? ` · ${formatBytes(event.byteLength)}` : '';
   switch (event.unit) {
     case 'tcp-open':
       return `TCP open ${conn}`;
     case 'tcp-close':
       return `TCP close ${conn}${error}`;
     case 'ws-handshake':
-      if (event.dir === 'out') return `${unitDetail(event)} · ${formatBytes(event.byteLength)}${error}`;
+      if (event.dir === 'out') return `${unitDetail(event)}${size}${error}`;
       return `${unitDetail(event)} ${conn}${context.reused ? ' reused' : ''}${error}`;
     case 'http-request': {
       const reused = context.reused ? ' reused' : '';
       return `${unitDetail(event)} ${conn}${reused}${seqs}${error}`.trim();
     }
     case 'http-response':
-      return `${unitDetail(event)} · ${formatBytes(event.byteLength)}${seqs}${error}`;
+      return `${unitDetail(event)}${size}${seqs}${error}`;
     case 'http-chunk':
-      return `chunk · ${formatBytes(event.byteLength)}${seqs}${error}`;
+      return `chunk${size}${seqs}${error}`;
     case 'sse-event':
-      return `event · ${formatBytes(event.byteLength)}${seqs}${error}`;
+      return `event${size}${seqs}${error}`;
     case 'sse-comment':
       return `: heartbeat${error}`;
     case 'ws-frame': {
       // A close frame's code is the whole story of why a socket ended (1012 restart, 1008 policy…).
       const code = event.ws?.closeCode == null ? '' : ` ${event.ws.closeCode}`;
-      return `${event.ws?.opcodeName ?? 'frame'}${code} · ${formatBytes(event.byteLength)}${seqs}${error}`;
+      return `${event.ws?.opcodeName ?? 'frame'}${code}${size}${seqs}${error}`;
     }
   }
 }

@@ -5,8 +5,8 @@ import { ariaLabel, formatBytes, formatDuration, isQuiet, shortLabel, shortPath 
 import { FIXTURE_START_MS, fixtureMessages, longPollingTrace, sseTrace, websocketTrace } from './fixtures.ts';
 import {
   DEFAULT_ROW_MIN_PX,
-  estimatedLaneTextWidth,
-  LANE_FONT,
+  DIAGRAM_FONT,
+  estimatedTextWidth,
   type LayoutInput,
   layoutSequence,
   MAX_DRAWN_UNITS,
@@ -216,14 +216,14 @@ describe('layoutSequence', () => {
         fc.uniqueArray(name, { minLength: 0, maxLength: 6 }),
         name,
         fc.integer({ min: 320, max: 1600 }),
-        fc.constantFrom(LANE_FONT.normal, LANE_FONT.presenter),
+        fc.constantFrom(DIAGRAM_FONT.normal, DIAGRAM_FONT.presenter),
         (names, me, width, font) => {
-          const laneTextWidth = estimatedLaneTextWidth(font);
+          const textWidth = estimatedTextWidth(font);
           const others = names.filter((other) => other !== me);
-          const layout = layoutSequence(withParticipants(others, { me, width, laneTextWidth }));
+          const layout = layoutSequence(withParticipants(others, { me, width, textWidth }));
           const extents = layout.lanes.map((lane) => {
             const half =
-              Math.max(laneTextWidth(lane.label, 'label'), laneTextWidth(lane.sublabel, 'sublabel')) / 2;
+              Math.max(textWidth(lane.label, 'lane-label'), textWidth(lane.sublabel, 'lane-sublabel')) / 2;
             return [lane.x - half, lane.x + half] as const;
           });
           extents.forEach(([left, right], index) => {
@@ -250,16 +250,48 @@ describe('layoutSequence', () => {
 
   it('shares one "Others" lane sooner where large type leaves room for fewer lanes', () => {
     const names = ['bo', 'cy', 'di', 'ed'];
-    const labels = (width: number, font = LANE_FONT.normal) =>
-      layoutSequence(withParticipants(names, { width, laneTextWidth: estimatedLaneTextWidth(font) }))
+    const labels = (width: number, font = DIAGRAM_FONT.normal) =>
+      layoutSequence(withParticipants(names, { width, textWidth: estimatedTextWidth(font) }))
         .lanes.slice(2)
         .map((lane) => lane.label);
     expect(labels(1000)).toHaveLength(MAX_PARTICIPANT_LANES);
     expect(labels(1000)).toEqual(['bo', 'cy', 'Others']);
-    expect(labels(700, LANE_FONT.presenter)).toEqual(['bo', 'Others']);
+    expect(labels(700, DIAGRAM_FONT.presenter)).toEqual(['bo', 'Others']);
     // The presenter theme's diagram at a 1280 px wide window.
-    expect(labels(540, LANE_FONT.presenter)).toEqual(['Others']);
+    expect(labels(540, DIAGRAM_FONT.presenter)).toEqual(['Others']);
     expect(labels(540)).toEqual(['bo', 'Others']);
+  });
+
+  it('fits arrow and relay labels between their lifelines at any width, in either theme', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(longPollingTrace, sseTrace, websocketTrace),
+        fc.integer({ min: 280, max: 1600 }),
+        fc.constantFrom(DIAGRAM_FONT.normal, DIAGRAM_FONT.presenter),
+        (trace, width, font) => {
+          const textWidth = estimatedTextWidth(font);
+          const layout = layoutSequence(input(trace, { width, textWidth }));
+          for (const arrow of layout.arrows) {
+            const drawn = arrow.hasError ? `⚠ ${arrow.label}` : arrow.label;
+            expect(textWidth(drawn, 'arrow-label')).toBeLessThanOrEqual(Math.abs(arrow.x2 - arrow.x1));
+          }
+          for (const relay of layout.relays) {
+            expect(textWidth(relay.label, 'arrow-label')).toBeLessThanOrEqual(Math.abs(relay.x2 - relay.x1));
+          }
+        },
+      ),
+    );
+  });
+
+  it('shortens an arrow label that does not fit: without its size, then only its messages, then cut', () => {
+    const labelOf = (width: number, textWidth = estimatedTextWidth(DIAGRAM_FONT.normal)) =>
+      layoutSequence(input(sseTrace, { width, textWidth })).arrows.find(
+        (arrow) => arrow.unit === 'sse-event' && arrow.seqs.includes(22),
+      )?.label;
+    expect(labelOf(640)).toBe('event · 240 B · msg 22');
+    expect(labelOf(380)).toBe('event · msg 22');
+    expect(labelOf(300)).toBe('msg 22');
+    expect(labelOf(300, estimatedTextWidth({ ...DIAGRAM_FONT.normal, arrowLabelPx: 30 }))).toBe('msg…');
   });
 
   it('leaves out what the window does not show', () => {

@@ -5,7 +5,7 @@
  */
 import { scaleLinear, scalePoint } from 'd3-scale';
 import type { WireDirection, WireEvent, WireTransport, WireUnit } from '../../../protocol/inspect.ts';
-import { ariaLabel, formatDuration, isQuiet, shortLabel } from './describe.ts';
+import { ariaLabel, carriedLabel, formatDuration, isQuiet, shortLabel } from './describe.ts';
 import { MIN_SPAN_MS, type TimeWindow } from './time-window.ts';
 
 /** Arrows drawn one by one at most; a window with more units is drawn as bursts (see `Burst`). */
@@ -52,28 +52,36 @@ export interface Lane {
 }
 
 /**
- * The lane texts' font sizes in px; the view draws them at these sizes, and presenter.css sets the presenter
- * ones (keep them equal).
+ * The diagram's text sizes in px that the layout fits texts by: a lane's name (bold) and sublabel, and an
+ * arrow's or relay's label. The view draws them at the normal sizes; presenter.css sets the presenter ones
+ * (keep them equal).
  */
-export interface LaneFont {
-  labelPx: number;
-  sublabelPx: number;
+export interface DiagramFont {
+  laneLabelPx: number;
+  laneSublabelPx: number;
+  arrowLabelPx: number;
 }
-export const LANE_FONT: Readonly<Record<'normal' | 'presenter', LaneFont>> = {
-  normal: { labelPx: 13, sublabelPx: 10.5 },
-  presenter: { labelPx: 18, sublabelPx: 15 },
+export const DIAGRAM_FONT: Readonly<Record<'normal' | 'presenter', DiagramFont>> = {
+  normal: { laneLabelPx: 13, laneSublabelPx: 10.5, arrowLabelPx: 11 },
+  presenter: { laneLabelPx: 18, laneSublabelPx: 15, arrowLabelPx: 15 },
 };
-/** How wide a lane's label (bold) or sublabel is drawn, in px: the layout fits lane texts by it. */
-export type LaneTextWidth = (text: string, role: 'label' | 'sublabel') => number;
+export type TextRole = 'lane-label' | 'lane-sublabel' | 'arrow-label';
+/** How wide a text is drawn in its role, in px. */
+export type TextWidth = (text: string, role: TextRole) => number;
+
+/** The size a role's text is drawn at. */
+export function fontPx(font: DiagramFont, role: TextRole): number {
+  if (role === 'lane-label') return font.laneLabelPx;
+  return role === 'lane-sublabel' ? font.laneSublabelPx : font.arrowLabelPx;
+}
 
 /**
  * Where text cannot be measured (tests in jsdom, a browser without OffscreenCanvas): an average character of
  * the usual sans-serif fonts, bold lowercase about 0.6 em and regular 0.55 em, taken a little wider. A name
  * of wide letters ("mmmm") can still overrun it; the page measures instead (measure-text.ts).
  */
-export function estimatedLaneTextWidth(font: LaneFont): LaneTextWidth {
-  return (text, role) =>
-    role === 'label' ? text.length * 0.7 * font.labelPx : text.length * 0.6 * font.sublabelPx;
+export function estimatedTextWidth(font: DiagramFont): TextWidth {
+  return (text, role) => text.length * (role === 'lane-label' ? 0.7 : 0.6) * fontPx(font, role);
 }
 
 /** Space kept clear between two lanes' texts. */
@@ -222,8 +230,8 @@ export interface LayoutInput {
   /** Zero of the axis labels (server clock, ms). */
   originMs: number;
   rowMinPx?: number;
-  /** How wide lane texts are drawn (the page measures them; estimated at LANE_FONT.normal unless given). */
-  laneTextWidth?: LaneTextWidth;
+  /** How wide lane texts are drawn (the page measures them; estimated at DIAGRAM_FONT.normal unless given). */
+  textWidth?: TextWidth;
 }
 
 const round = (value: number) => Math.round(value * 100) / 100;
@@ -381,22 +389,42 @@ const PARTICIPANTS_FROM_SERVER_PX = 60;
  * narrow diagram, or the presenter theme's large type, shares one "Others" lane sooner rather than draw
  * names on top of each other.
  */
-export function participantLanesThatFit(width: number, textWidth: LaneTextWidth): number {
+export function participantLanesThatFit(width: number, textWidth: TextWidth): number {
   const { serverX, plotRight } = laneSpan(width, true);
   const roomPx = plotRight - serverX - PARTICIPANTS_FROM_SERVER_PX;
-  const lanePx = textWidth(OTHERS, 'label') + LANE_TEXT_GAP_PX;
+  const lanePx = textWidth(OTHERS, 'lane-label') + LANE_TEXT_GAP_PX;
   return Math.max(1, Math.min(MAX_PARTICIPANT_LANES, Math.floor(roomPx / lanePx)));
 }
 
 /** The text cut to `maxPx`, ending in "…" when cut; at least one character and the "…". */
-function cutToFit(text: string, maxPx: number, textWidth: LaneTextWidth, role: 'label' | 'sublabel'): string {
+function cutToFit(text: string, maxPx: number, textWidth: TextWidth, role: TextRole): string {
   if (textWidth(text, role) <= maxPx) return text;
   let keep = text.length - 1;
   while (keep > 1 && textWidth(`${text.slice(0, keep)}…`, role) > maxPx) keep -= 1;
   return `${text.slice(0, keep)}…`;
 }
 
-function lanesOf(input: LayoutInput, participants: readonly string[]): Lane[] {
+/** Room an arrow's or relay's label keeps from the lifelines at its ends. */
+const ROW_LABEL_INSET_PX = 4;
+
+/**
+ * An arrow's label as it fits between its lifelines: whole, else without its size in bytes, else only the
+ * messages it carried, else cut with "…" (the frame inspector and the arrow's accessible label have it all).
+ * A narrow diagram (a phone) or the presenter theme's large type would otherwise write it across the
+ * lifelines.
+ */
+function arrowLabel(event: WireEvent, reused: boolean, spanPx: number, textWidth: TextWidth): string {
+  // The view puts "⚠ " before the label of a unit that failed to decode.
+  const roomPx = spanPx - 2 * ROW_LABEL_INSET_PX - (event.error ? textWidth('⚠ ', 'arrow-label') : 0);
+  const compact = shortLabel(event, { reused }, { withBytes: false });
+  const carried = carriedLabel(event);
+  const fitting = [shortLabel(event, { reused }), compact, carried].find(
+    (label) => label !== '' && textWidth(label, 'arrow-label') <= roomPx,
+  );
+  return fitting ?? cutToFit(carried === '' ? compact : carried, roomPx, textWidth, 'arrow-label');
+}
+
+function lanesOf(input: LayoutInput, participants: readonly string[], textWidth: TextWidth): Lane[] {
   const { browserX, serverX, plotRight } = laneSpan(input.width, participants.length > 0);
   const place = scalePoint<string>()
     .domain(participants)
@@ -421,7 +449,6 @@ function lanesOf(input: LayoutInput, participants: readonly string[]): Lane[] {
   ];
   // Texts are centred on their lifeline: each may take half the way to the next lifeline on either side,
   // or up to the edge of the drawing.
-  const textWidth = input.laneTextWidth ?? estimatedLaneTextWidth(LANE_FONT.normal);
   return placed.map((lane, index) => {
     const leftPx = index === 0 ? lane.x : (lane.x - (placed[index - 1]?.x ?? 0)) / 2;
     const rightPx =
@@ -429,12 +456,12 @@ function lanesOf(input: LayoutInput, participants: readonly string[]): Lane[] {
         ? input.width - lane.x
         : ((placed[index + 1]?.x ?? input.width) - lane.x) / 2;
     const roomPx = 2 * Math.min(leftPx, rightPx) - LANE_TEXT_GAP_PX;
-    const label = cutToFit(lane.label, roomPx, textWidth, 'label');
+    const label = cutToFit(lane.label, roomPx, textWidth, 'lane-label');
     // This browser's sublabel is the learner's name, worth keeping cut; the others only describe the lane.
     const sublabel =
       lane.kind === 'browser'
-        ? cutToFit(lane.sublabel, roomPx, textWidth, 'sublabel')
-        : textWidth(lane.sublabel, 'sublabel') <= roomPx
+        ? cutToFit(lane.sublabel, roomPx, textWidth, 'lane-sublabel')
+        : textWidth(lane.sublabel, 'lane-sublabel') <= roomPx
           ? lane.sublabel
           : '';
     const whole = label === lane.label && sublabel === lane.sublabel;
@@ -625,12 +652,10 @@ export function layoutSequence(input: LayoutInput): SequenceLayout {
   const relayMessages = sliceMs === null ? relayCandidates.slice(-MAX_DRAWN_RELAYS) : relayCandidates;
   const names: string[] = [];
   for (const message of relayMessages) if (!names.includes(message.from)) names.push(message.from);
-  const laneCount = participantLanesThatFit(
-    input.width,
-    input.laneTextWidth ?? estimatedLaneTextWidth(LANE_FONT.normal),
-  );
+  const textWidth = input.textWidth ?? estimatedTextWidth(DIAGRAM_FONT.normal);
+  const laneCount = participantLanesThatFit(input.width, textWidth);
   const laneNames = names.length > laneCount ? [...names.slice(0, laneCount - 1), OTHERS] : names;
-  const lanes = lanesOf(input, laneNames);
+  const lanes = lanesOf(input, laneNames, textWidth);
   const browserX = lanes[0]?.x ?? 0;
   const serverX = lanes[1]?.x ?? 0;
   const laneX = (from: string) =>
@@ -683,7 +708,7 @@ export function layoutSequence(input: LayoutInput): SequenceLayout {
         style: arrowStyle(event),
         reused,
         hasError: event.error !== undefined,
-        label: shortLabel(event, context),
+        label: arrowLabel(event, reused, Math.abs(serverX - browserX), textWidth),
         ariaLabel: ariaLabel(event, context),
         timeLabel: `+${((event.atMs - input.originMs) / 1000).toFixed(3)} s`,
       });
@@ -696,7 +721,12 @@ export function layoutSequence(input: LayoutInput): SequenceLayout {
         x1: round(laneX(message.from)),
         x2: serverX,
         y: rowY,
-        label: `#${message.seq} from ${message.from}`,
+        label: cutToFit(
+          `#${message.seq} from ${message.from}`,
+          Math.abs(laneX(message.from) - serverX) - 2 * ROW_LABEL_INSET_PX,
+          textWidth,
+          'arrow-label',
+        ),
       });
     } else if (row.slice) {
       const slice = row.slice;
