@@ -5,6 +5,12 @@
 import { type DiagramFont, estimatedTextWidth, fontPx, type TextRole, type TextWidth } from './layout.ts';
 
 /**
+ * Widths remembered at most: arrow labels differ by size and message number, so a long session would
+ * otherwise keep one per unit ever drawn. Past this the memory starts over (a few rows measure again).
+ */
+const MAX_REMEMBERED = 2_000;
+
+/**
  * Widths of diagram texts in `fontFamily` at `font`'s sizes (a lane's name bold, as the view draws it),
  * remembered per text. Falls back to the layout's estimate where there is no OffscreenCanvas (jsdom in tests).
  */
@@ -20,6 +26,7 @@ export function measuredTextWidth(font: DiagramFont, fontFamily: string): TextWi
     if (width === undefined) {
       context.font = cssFont(role);
       width = context.measureText(text).width;
+      if (known.size >= MAX_REMEMBERED) known.clear();
       known.set(key, width);
     }
     return width;
