@@ -260,6 +260,8 @@ describe('layoutSequence', () => {
     // The presenter theme's diagram at a 1280 px wide window.
     expect(labels(540, DIAGRAM_FONT.presenter)).toEqual(['Others']);
     expect(labels(540)).toEqual(['bo', 'Others']);
+    const shared = layoutSequence(withParticipants(names, { width: 540 })).lanes.at(-1);
+    expect(shared?.title).toBe('Others: cy, di, ed');
   });
 
   it('fits arrow and relay labels between their lifelines at any width, in either theme', () => {

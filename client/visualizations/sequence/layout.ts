@@ -46,7 +46,10 @@ export interface Lane {
   label: string;
   /** This browser's (the learner's name) cut like the label; the others left out ('') when they do not fit. */
   sublabel: string;
-  /** The label and sublabel in full, for a tooltip when either was cut or left out; '' when both show whole. */
+  /**
+   * A tooltip: the label and sublabel in full when either was cut or left out, and on the shared "Others"
+   * lane who shares it; '' when there is nothing more to say.
+   */
   title: string;
   x: number;
 }
@@ -424,7 +427,13 @@ function arrowLabel(event: WireEvent, reused: boolean, spanPx: number, textWidth
   return fitting ?? cutToFit(carried === '' ? compact : carried, roomPx, textWidth, 'arrow-label');
 }
 
-function lanesOf(input: LayoutInput, participants: readonly string[], textWidth: TextWidth): Lane[] {
+/** `sharedBy`: the names drawn on the "Others" lane, when there is one. */
+function lanesOf(
+  input: LayoutInput,
+  participants: readonly string[],
+  sharedBy: readonly string[],
+  textWidth: TextWidth,
+): Lane[] {
   const { browserX, serverX, plotRight } = laneSpan(input.width, participants.length > 0);
   const place = scalePoint<string>()
     .domain(participants)
@@ -465,7 +474,8 @@ function lanesOf(input: LayoutInput, participants: readonly string[], textWidth:
           ? lane.sublabel
           : '';
     const whole = label === lane.label && sublabel === lane.sublabel;
-    const title = whole ? '' : lane.sublabel === '' ? lane.label : `${lane.label} (${lane.sublabel})`;
+    const full = whole ? '' : lane.sublabel === '' ? lane.label : `${lane.label} (${lane.sublabel})`;
+    const title = lane.id === `participant:${OTHERS}` ? `${full || OTHERS}: ${sharedBy.join(', ')}` : full;
     return { ...lane, label, sublabel, title };
   });
 }
@@ -654,8 +664,9 @@ export function layoutSequence(input: LayoutInput): SequenceLayout {
   for (const message of relayMessages) if (!names.includes(message.from)) names.push(message.from);
   const textWidth = input.textWidth ?? estimatedTextWidth(DIAGRAM_FONT.normal);
   const laneCount = participantLanesThatFit(input.width, textWidth);
-  const laneNames = names.length > laneCount ? [...names.slice(0, laneCount - 1), OTHERS] : names;
-  const lanes = lanesOf(input, laneNames, textWidth);
+  const isShared = names.length > laneCount;
+  const laneNames = isShared ? [...names.slice(0, laneCount - 1), OTHERS] : names;
+  const lanes = lanesOf(input, laneNames, isShared ? names.slice(laneCount - 1) : [], textWidth);
   const browserX = lanes[0]?.x ?? 0;
   const serverX = lanes[1]?.x ?? 0;
   const laneX = (from: string) =>
