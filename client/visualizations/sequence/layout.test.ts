@@ -264,6 +264,20 @@ describe('layoutSequence', () => {
     expect(shared?.title).toBe('Others: cy, di, ed');
   });
 
+  it('keeps somebody called "Others" apart from the lane the others share', () => {
+    const layout = layoutSequence(withParticipants(['Others', 'bo', 'cy'], { width: 540 }));
+    const ids = layout.lanes.map((lane) => lane.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    const person = layout.lanes.find((lane) => lane.id === 'participant:Others');
+    const shared = layout.lanes.at(-1);
+    expect(shared?.title).toBe('Others: bo, cy');
+    expect(layout.relays.map((relay) => [relay.from, relay.x1])).toEqual([
+      ['Others', person?.x],
+      ['bo', shared?.x],
+      ['cy', shared?.x],
+    ]);
+  });
+
   it('fits arrow and relay labels between their lifelines at any width, in either theme', () => {
     fc.assert(
       fc.property(

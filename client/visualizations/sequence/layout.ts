@@ -20,8 +20,12 @@ export const MIN_DRAWN_ROW_PX = 5;
 export const MAX_DRAWN_RELAYS = 60;
 /** Other participants with a lifeline of their own; the rest share one "Others" lifeline. */
 export const MAX_PARTICIPANT_LANES = 3;
-/** The lane shared by the participants without a lane of their own. */
+/**
+ * The lane shared by the participants without a lane of their own: its label, and an id no participant's
+ * lane (`participant:NAME`) can have, not even one of somebody called "Others".
+ */
 const OTHERS = 'Others';
+const SHARED_LANE_ID = 'participants-shared';
 /**
  * A burst row is taller than an arrow's (its label above, an arrow each way below), so a window's slices are
  * at least this many rows tall: two neighbouring bursts never put a label against the other's arrow.
@@ -427,16 +431,20 @@ function arrowLabel(event: WireEvent, reused: boolean, spanPx: number, textWidth
   return fitting ?? cutToFit(carried === '' ? compact : carried, roomPx, textWidth, 'arrow-label');
 }
 
-/** `sharedBy`: the names drawn on the "Others" lane, when there is one. */
+/** `own`: the participants with a lane each; `sharedBy`: those drawn on the "Others" lane after them. */
 function lanesOf(
   input: LayoutInput,
-  participants: readonly string[],
+  own: readonly string[],
   sharedBy: readonly string[],
   textWidth: TextWidth,
 ): Lane[] {
+  const participants = [
+    ...own.map((name) => ({ id: `participant:${name}`, label: name })),
+    ...(sharedBy.length > 0 ? [{ id: SHARED_LANE_ID, label: OTHERS }] : []),
+  ];
   const { browserX, serverX, plotRight } = laneSpan(input.width, participants.length > 0);
   const place = scalePoint<string>()
-    .domain(participants)
+    .domain(participants.map((participant) => participant.id))
     .range([serverX + PARTICIPANTS_FROM_SERVER_PX, plotRight])
     .padding(0.5);
   const placed = [
@@ -448,12 +456,12 @@ function lanesOf(
       x: round(browserX),
     },
     { id: 'server', kind: 'server' as const, label: 'Server', sublabel: 'sees the bytes', x: round(serverX) },
-    ...participants.map((name) => ({
-      id: `participant:${name}`,
+    ...participants.map(({ id, label }) => ({
+      id,
       kind: 'participant' as const,
-      label: name,
+      label,
       sublabel: 'browser',
-      x: round(place(name) ?? plotRight),
+      x: round(place(id) ?? plotRight),
     })),
   ];
   // Texts are centred on their lifeline: each may take half the way to the next lifeline on either side,
@@ -475,7 +483,7 @@ function lanesOf(
           : '';
     const whole = label === lane.label && sublabel === lane.sublabel;
     const full = whole ? '' : lane.sublabel === '' ? lane.label : `${lane.label} (${lane.sublabel})`;
-    const title = lane.id === `participant:${OTHERS}` ? `${full || OTHERS}: ${sharedBy.join(', ')}` : full;
+    const title = lane.id === SHARED_LANE_ID ? `${full || OTHERS}: ${sharedBy.join(', ')}` : full;
     return { ...lane, label, sublabel, title };
   });
 }
@@ -664,14 +672,13 @@ export function layoutSequence(input: LayoutInput): SequenceLayout {
   for (const message of relayMessages) if (!names.includes(message.from)) names.push(message.from);
   const textWidth = input.textWidth ?? estimatedTextWidth(DIAGRAM_FONT.normal);
   const laneCount = participantLanesThatFit(input.width, textWidth);
-  const isShared = names.length > laneCount;
-  const laneNames = isShared ? [...names.slice(0, laneCount - 1), OTHERS] : names;
-  const lanes = lanesOf(input, laneNames, isShared ? names.slice(laneCount - 1) : [], textWidth);
+  const ownLanes = names.length > laneCount ? laneCount - 1 : names.length;
+  const lanes = lanesOf(input, names.slice(0, ownLanes), names.slice(ownLanes), textWidth);
   const browserX = lanes[0]?.x ?? 0;
   const serverX = lanes[1]?.x ?? 0;
   const laneX = (from: string) =>
     lanes.find((lane) => lane.id === `participant:${from}`)?.x ??
-    lanes.find((lane) => lane.id === `participant:${OTHERS}`)?.x ??
+    lanes.find((lane) => lane.id === SHARED_LANE_ID)?.x ??
     serverX;
 
   // Arrows, relays and bursts share the rows, so their texts never sit on top of each other.
