@@ -5,6 +5,22 @@
 import type { Page } from '@playwright/test';
 import { chatLog, expect, line, say, test, uniqueRoom } from './chat-page.ts';
 
+/** How much larger than its own units a chart is drawn: its text is 11 units tall. */
+function chartZoom(page: Page, name: string | RegExp): Promise<number> {
+  return page
+    .getByRole('list', { name })
+    .evaluate((svg) => svg.getBoundingClientRect().width / (svg as SVGSVGElement).viewBox.baseVal.width);
+}
+
+/** The presenter theme draws a chart's 11-unit text at about 15 px, as large as the sequence diagram's. */
+async function expectPresenterZoom(page: Page, chart: string | RegExp): Promise<void> {
+  const normal = await chartZoom(page, chart);
+  await page.getByRole('button', { name: 'Presenter theme' }).click();
+  await expect.poll(() => chartZoom(page, chart)).toBeGreaterThan(normal * 1.2);
+  expect(11 * (await chartZoom(page, chart))).toBeGreaterThanOrEqual(13.5);
+  await page.getByRole('button', { name: 'Presenter theme' }).click();
+}
+
 async function openTab(page: Page, name: 'Latency' | 'Race'): Promise<void> {
   await page.getByRole('tab', { name, exact: true }).click();
   await expect(page.getByRole('tab', { name, exact: true })).toHaveAttribute('aria-selected', 'true');
@@ -40,6 +56,7 @@ test('race mode shows four arrivals of one message, then closes its receivers', 
   await expect(line(page, 'Race: which transport hears this first?')).toHaveCount(1);
   await expect(chatLog(page).getByText('ada (race sse) joined')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Race again' })).toBeEnabled();
+  await expectPresenterZoom(page, /Race lanes/);
 });
 
 test('the latency timeline shows four stages for WebSocket messages and a percentile row', async ({
@@ -76,4 +93,5 @@ test('the latency timeline shows four stages for WebSocket messages and a percen
   // Keyboard: a row takes focus and highlights its message.
   await rows.first().focus();
   await expect(rows.first()).toHaveAttribute('data-highlighted', 'true');
+  await expectPresenterZoom(page, 'Messages, stage by stage');
 });

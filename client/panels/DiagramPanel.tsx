@@ -20,6 +20,7 @@ import {
   zoomWindow,
 } from '../visualizations/sequence/time-window.ts';
 import { usePresenterTheme } from './presenter-theme.ts';
+import { useWidth } from './use-width.ts';
 import { useWireSnapshot } from './wire-snapshot.ts';
 import '../visualizations/sequence/sequence.css';
 
@@ -38,20 +39,6 @@ const MAX_ANIMATED_UNITS_PER_RENDER = 3;
 const ZOOM_STEP = 1.6;
 /** One press of Earlier / Later moves the window by this share of its span. */
 const PAN_SHARE = 0.4;
-
-function useWidth(element: HTMLElement | null): number {
-  const [width, setWidth] = useState(640);
-  useEffect(() => {
-    if (!element) return;
-    const observer = new ResizeObserver((entries) => {
-      const box = entries[0]?.contentRect;
-      if (box) setWidth(Math.max(MIN_DIAGRAM_WIDTH_PX, Math.floor(box.width)));
-    });
-    observer.observe(element);
-    return () => observer.disconnect();
-  }, [element]);
-  return width;
-}
 
 function formatWindow(window: TimeWindow, originMs: number): string {
   const seconds = (ms: number) => ((ms - originMs) / 1000).toFixed(1);
@@ -77,7 +64,7 @@ export function DiagramPanel() {
 
   const [container, setContainer] = useState<HTMLDivElement | null>(null);
   const [svg, setSvg] = useState<SVGSVGElement | null>(null);
-  const width = useWidth(container);
+  const width = useWidth(container, 640, MIN_DIAGRAM_WIDTH_PX);
   const height = presenter ? DIAGRAM_HEIGHT_PX.presenter : DIAGRAM_HEIGHT_PX.normal;
   const rowMinPx = presenter ? ROW_MIN_PX.presenter : ROW_MIN_PX.normal;
   // Measured in the font the diagram's text inherits, at the theme's sizes.

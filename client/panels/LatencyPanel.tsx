@@ -1,8 +1,10 @@
 import { useMemo, useState } from 'react';
 import { useWirelab } from '../store/index.ts';
 import { LatencyTimeline } from '../visualizations/latency/LatencyTimeline.tsx';
-import type { TimeScaleKind } from '../visualizations/latency/layout.ts';
+import { CHART_WIDTH, MIN_CHART_WIDTH, type TimeScaleKind } from '../visualizations/latency/layout.ts';
 import { buildLatencyReport } from '../visualizations/latency/report.ts';
+import { usePresenterTheme } from './presenter-theme.ts';
+import { presenterChartWidth, useWidth } from './use-width.ts';
 import { useWireSnapshot } from './wire-snapshot.ts';
 
 const NO_ARRIVALS: ReadonlyMap<string, number> = new Map();
@@ -43,6 +45,11 @@ export function LatencyPanel() {
   const highlightedSeq = useWirelab((state) => state.highlightedMessageSeq);
   const highlightMessage = useWirelab((state) => state.highlightMessage);
   const [scale, setScale] = useState<TimeScaleKind>('log');
+  const [box, setBox] = useState<HTMLDivElement | null>(null);
+  const boxPx = useWidth(box, CHART_WIDTH);
+  // The presenter theme lays the chart out narrower, so the same box draws its text as large as the diagram's.
+  const presenter = usePresenterTheme();
+  const chartWidth = presenter ? presenterChartWidth(boxPx, CHART_WIDTH, MIN_CHART_WIDTH) : CHART_WIDTH;
   // A trace keeps no page arrival times and no clock uncertainty: it shows the server's stages only.
   const receivedAtMs = isTrace ? NO_ARRIVALS : liveArrivals;
   const clock = isTrace ? null : liveClock;
@@ -51,7 +58,7 @@ export function LatencyPanel() {
     [events, messages, receivedAtMs, clock],
   );
   return (
-    <div className="latency-panel">
+    <div className="latency-panel" ref={setBox}>
       <ScaleChoice name="latency-scale" value={scale} onChange={setScale} />
       {isTrace && (
         <p className="hint">A loaded trace has no page arrival times: only the server’s stages are shown.</p>
@@ -64,6 +71,7 @@ export function LatencyPanel() {
         scale={scale}
         highlightedSeq={highlightedSeq}
         onHighlight={highlightMessage}
+        chartWidth={chartWidth}
       />
     </div>
   );

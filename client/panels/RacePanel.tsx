@@ -12,8 +12,10 @@ import { TRANSPORTS, type Transport, type Unsubscribe } from '../transports/inde
 import { POLL_INTERVAL_MS } from '../transports/polling.ts';
 import type { TimeScaleKind } from '../visualizations/latency/layout.ts';
 import { RaceLanes } from '../visualizations/race/RaceLanes.tsx';
-import { buildRace, type TimedRequest } from '../visualizations/race/race.ts';
+import { buildRace, RACE_MIN_WIDTH, RACE_WIDTH, type TimedRequest } from '../visualizations/race/race.ts';
 import { ScaleChoice } from './LatencyPanel.tsx';
+import { usePresenterTheme } from './presenter-theme.ts';
+import { presenterChartWidth, useWidth } from './use-width.ts';
 
 /** How long the four receivers get to connect before the race is called off. */
 const RACE_CONNECT_TIMEOUT_MS = 10_000;
@@ -218,6 +220,11 @@ export function RacePanel() {
   const clock = useWirelab((state) => state.clock);
   const [snapshot, setSnapshot] = useState<RaceSnapshot>(IDLE);
   const [scale, setScale] = useState<TimeScaleKind>('log');
+  const [box, setBox] = useState<HTMLDivElement | null>(null);
+  const boxPx = useWidth(box, RACE_WIDTH);
+  // The presenter theme lays the chart out narrower, so the same box draws its text as large as the diagram's.
+  const presenter = usePresenterTheme();
+  const chartWidth = presenter ? presenterChartWidth(boxPx, RACE_WIDTH, RACE_MIN_WIDTH) : RACE_WIDTH;
   const current = useRef<{ close(): void } | null>(null);
 
   useEffect(
@@ -257,7 +264,7 @@ export function RacePanel() {
         });
   const winner = race?.winner ?? null;
   return (
-    <div className="race-panel">
+    <div className="race-panel" ref={setBox}>
       <p className="hint">
         One message, sent once by POST, received over all four transports at the same time by four extra
         receivers in this page. They join the room as “{raceName(name || 'you', 'sse')}” and the like, and
@@ -272,7 +279,7 @@ export function RacePanel() {
       <p role="status" aria-label="Race status" className="race-status">
         {joined || snapshot.phase !== 'idle' ? statusText(snapshot, winner) : 'Join a room to race.'}
       </p>
-      {race && <RaceLanes race={race} scale={scale} />}
+      {race && <RaceLanes race={race} scale={scale} chartWidth={chartWidth} />}
       {race && (
         <p className="hint">
           Times are on this page’s clock from the moment the POST left. The dashed line is when the server

@@ -2,7 +2,7 @@
 import type { Activity, ActivityPoint, ActivitySpan } from './activity.ts';
 import { TRANSPORT_NAMES } from './labels.ts';
 import { CHART_WIDTH, formatDurationMs, layoutActivity } from './layout.ts';
-import { FillPatterns, px } from './svg-parts.tsx';
+import { ChartLegend, FillPatterns, type LegendItem, px } from './svg-parts.tsx';
 
 const PATTERN_PREFIX = 'latency-activity';
 
@@ -16,6 +16,39 @@ const POINT_TEXT: Readonly<Record<ActivityPoint['kind'], string>> = {
   heartbeat: 'a heartbeat',
   delivery: 'a message written',
 };
+
+const ACTIVITY_KEY: readonly LegendItem[] = [
+  {
+    key: 'hold',
+    swatch: <rect className="activity-hold" x={0} y={1.5} width={14} height={9} />,
+    text: 'long poll held',
+  },
+  {
+    key: 'gap',
+    swatch: (
+      <rect
+        className="activity-gap"
+        x={0}
+        y={1.5}
+        width={14}
+        height={9}
+        fill={`url(#${PATTERN_PREFIX}-hatch)`}
+      />
+    ),
+    text: 'no connection',
+  },
+  { key: 'poll', swatch: <line className="activity-poll" x1={7} x2={7} y1={0.5} y2={11.5} />, text: 'poll' },
+  {
+    key: 'heartbeat',
+    swatch: <path className="activity-heartbeat" d="M7 2.5l3.5 3.5l-3.5 3.5l-3.5 -3.5Z" />,
+    text: 'heartbeat',
+  },
+  {
+    key: 'delivery',
+    swatch: <circle className="activity-delivery" cx={7} cy={6} r={3.5} />,
+    text: 'message written',
+  },
+];
 
 function Point({ point, x, y }: { point: ActivityPoint; x: number; y: number }) {
   const title = `${POINT_TEXT[point.kind]}${point.seqs.length > 0 ? ` (#${point.seqs.join(', #')})` : ''}`;
@@ -41,94 +74,74 @@ function Point({ point, x, y }: { point: ActivityPoint; x: number; y: number }) 
   }
 }
 
-export function ActivityStrip({ activity }: { activity: Activity }) {
-  const layout = layoutActivity(activity);
-  const legendY = layout.height + 14;
+/** `chartWidth`: the chart's width in its own units (see LatencyTimelineProps). */
+export function ActivityStrip({
+  activity,
+  chartWidth = CHART_WIDTH,
+}: {
+  activity: Activity;
+  chartWidth?: number;
+}) {
+  const layout = layoutActivity(activity, chartWidth);
   return (
-    <svg
-      className="activity-strip"
-      viewBox={`0 0 ${CHART_WIDTH} ${legendY + 8}`}
-      role="img"
-      aria-label={`Connection activity over the last ${formatDurationMs(activity.endMs - activity.startMs)}, on the server clock`}
-    >
-      <FillPatterns prefix={PATTERN_PREFIX} />
-      <g className="axis">
-        {layout.ticks.map((tick) => (
-          <g key={tick.x}>
-            <line className="grid" x1={px(tick.x)} x2={px(tick.x)} y1={16} y2={layout.height} />
-            <text x={px(tick.x)} y={12} textAnchor="middle">
-              {tick.label}
-            </text>
-          </g>
-        ))}
-      </g>
-      {activity.tracks.map((track, index) => {
-        const y = layout.tracks[index]?.y ?? 0;
-        return (
-          <g key={track.transport} className="activity-track" data-transport={track.transport}>
-            <text className="row-label" x={6} y={y + 4}>
-              {TRANSPORT_NAMES[track.transport]}
-            </text>
-            <line
-              className="track-line"
-              x1={layout.x(activity.startMs)}
-              x2={CHART_WIDTH - 12}
-              y1={y}
-              y2={y}
-            />
-            {track.spans.map((span) => {
-              const x0 = Math.max(layout.x(activity.startMs), layout.x(span.startMs));
-              const x1 = layout.x(span.endMs);
-              return (
-                <rect
-                  key={`${span.kind}-${span.startMs}`}
-                  className={`activity-${span.kind}`}
-                  data-open={span.open || undefined}
-                  x={px(x0)}
-                  y={y - 5}
-                  width={px(Math.max(1.5, x1 - x0))}
-                  height={10}
-                  fill={span.kind === 'gap' ? `url(#${PATTERN_PREFIX}-hatch)` : undefined}
-                >
-                  <title>{`${SPAN_TEXT[span.kind]} for ${formatDurationMs(span.endMs - span.startMs)}${span.open ? ', still' : ''}`}</title>
-                </rect>
-              );
-            })}
-            {track.points.map((point) => (
-              <Point key={`${point.kind}-${point.atMs}`} point={point} x={layout.x(point.atMs)} y={y} />
-            ))}
-          </g>
-        );
-      })}
-      <g className="activity-legend" transform={`translate(6 ${legendY})`}>
-        <rect className="activity-hold" x={0} y={-8} width={14} height={9} />
-        <text x={18} y={0}>
-          long poll held
-        </text>
-        <rect
-          x={110}
-          y={-8}
-          width={14}
-          height={9}
-          fill={`url(#${PATTERN_PREFIX}-hatch)`}
-          className="activity-gap"
-        />
-        <text x={128} y={0}>
-          no connection
-        </text>
-        <line className="activity-poll" x1={222} x2={222} y1={-9} y2={2} />
-        <text x={228} y={0}>
-          poll
-        </text>
-        <path className="activity-heartbeat" d="M270 -9l3 3l-3 3l-3 -3Z" />
-        <text x={278} y={0}>
-          heartbeat
-        </text>
-        <circle className="activity-delivery" cx={350} cy={-4} r={3.5} />
-        <text x={358} y={0}>
-          message written
-        </text>
-      </g>
-    </svg>
+    <>
+      <svg
+        className="activity-strip"
+        viewBox={`0 0 ${layout.width} ${layout.height}`}
+        role="img"
+        aria-label={`Connection activity over the last ${formatDurationMs(activity.endMs - activity.startMs)}, on the server clock`}
+      >
+        <FillPatterns prefix={PATTERN_PREFIX} />
+        <g className="axis">
+          {layout.ticks.map((tick) => (
+            <g key={tick.x}>
+              <line className="grid" x1={px(tick.x)} x2={px(tick.x)} y1={16} y2={layout.height} />
+              <text x={px(tick.x)} y={12} textAnchor="middle">
+                {tick.label}
+              </text>
+            </g>
+          ))}
+        </g>
+        {activity.tracks.map((track, index) => {
+          const y = layout.tracks[index]?.y ?? 0;
+          return (
+            <g key={track.transport} className="activity-track" data-transport={track.transport}>
+              <text className="row-label" x={6} y={y + 4}>
+                {TRANSPORT_NAMES[track.transport]}
+              </text>
+              <line
+                className="track-line"
+                x1={layout.x(activity.startMs)}
+                x2={layout.width - 12}
+                y1={y}
+                y2={y}
+              />
+              {track.spans.map((span) => {
+                const x0 = Math.max(layout.x(activity.startMs), layout.x(span.startMs));
+                const x1 = layout.x(span.endMs);
+                return (
+                  <rect
+                    key={`${span.kind}-${span.startMs}`}
+                    className={`activity-${span.kind}`}
+                    data-open={span.open || undefined}
+                    x={px(x0)}
+                    y={y - 5}
+                    width={px(Math.max(1.5, x1 - x0))}
+                    height={10}
+                    fill={span.kind === 'gap' ? `url(#${PATTERN_PREFIX}-hatch)` : undefined}
+                  >
+                    <title>{`${SPAN_TEXT[span.kind]} for ${formatDurationMs(span.endMs - span.startMs)}${span.open ? ', still' : ''}`}</title>
+                  </rect>
+                );
+              })}
+              {track.points.map((point) => (
+                <Point key={`${point.kind}-${point.atMs}`} point={point} x={layout.x(point.atMs)} y={y} />
+              ))}
+            </g>
+          );
+        })}
+      </svg>
+      <ChartLegend className="activity-legend" items={ACTIVITY_KEY} />
+    </>
   );
 }

@@ -28,6 +28,11 @@ export interface LatencyTimelineProps {
   highlightedSeq: number | null;
   /** Focus or hover on a row: the page highlights that message everywhere. */
   onHighlight?: (seq: number | null) => void;
+  /**
+   * The charts' width in their own units (their viewBox; each is drawn as wide as its box). Narrower than
+   * CHART_WIDTH, the same box draws everything larger: the presenter theme's large type.
+   */
+  chartWidth?: number;
 }
 
 /** Names longer than this are cut in the row label (the row's accessible name has them whole). */
@@ -73,6 +78,7 @@ function MessageRow({
   uncertaintyMs,
   highlighted,
   onHighlight,
+  width,
 }: {
   row: MessageLatency;
   layout: RowLayout;
@@ -80,6 +86,8 @@ function MessageRow({
   uncertaintyMs: number | null;
   highlighted: boolean;
   onHighlight: ((seq: number | null) => void) | undefined;
+  /** The chart's width in its own units. */
+  width: number;
 }) {
   const { y } = layout;
   const summary = stageSummary(row, layout, uncertaintyMs);
@@ -96,7 +104,7 @@ function MessageRow({
       onFocus={() => onHighlight?.(row.seq)}
       onMouseEnter={() => onHighlight?.(row.seq)}
     >
-      <rect className="row-band" x={0} y={px(y - ROW_HEIGHT / 2)} width={CHART_WIDTH} height={ROW_HEIGHT} />
+      <rect className="row-band" x={0} y={px(y - ROW_HEIGHT / 2)} width={width} height={ROW_HEIGHT} />
       <text className="row-label" x={6} y={px(y - 2)}>
         #{row.seq} {shortName(row.from)}
       </text>
@@ -132,10 +140,10 @@ function MessageRow({
           <title>{`${STAGE_TEXT[mark.stage].label}: ${mark.relMs === 0 ? '0 ms' : `+${formatDurationMs(mark.relMs)}`}`}</title>
         </g>
       ))}
-      <text className="row-value" x={CHART_WIDTH - 6} y={px(y - 2)} textAnchor="end">
+      <text className="row-value" x={width - 6} y={px(y - 2)} textAnchor="end">
         {totalText(row, uncertaintyMs)}
       </text>
-      <text className="row-sub" x={CHART_WIDTH - 6} y={px(y + 10)} textAnchor="end">
+      <text className="row-sub" x={width - 6} y={px(y + 10)} textAnchor="end">
         {bytesText(overhead)}
       </text>
     </g>
@@ -164,14 +172,20 @@ function StageLegend({ uncertaintyMs }: { uncertaintyMs: number | null }) {
   );
 }
 
-function MessageRows({ report, scale, highlightedSeq, onHighlight }: LatencyTimelineProps) {
+function MessageRows({
+  report,
+  scale,
+  highlightedSeq,
+  onHighlight,
+  chartWidth = CHART_WIDTH,
+}: LatencyTimelineProps) {
   const uncertaintyMs = report.clock?.uncertaintyMs ?? null;
-  const layout = layoutTimeline(report.rows, uncertaintyMs, scale);
+  const layout = layoutTimeline(report.rows, uncertaintyMs, scale, chartWidth);
   return (
     // biome-ignore lint/a11y: an SVG cannot be a <ul>; the role makes it a list
     <svg
       className="latency-rows"
-      viewBox={`0 0 ${CHART_WIDTH} ${layout.height}`}
+      viewBox={`0 0 ${layout.width} ${layout.height}`}
       role="list"
       aria-label="Messages, stage by stage"
     >
@@ -187,7 +201,7 @@ function MessageRows({ report, scale, highlightedSeq, onHighlight }: LatencyTime
         <text x={6} y={12}>
           message
         </text>
-        <text x={CHART_WIDTH - 6} y={12} textAnchor="end">
+        <text x={layout.width - 6} y={12} textAnchor="end">
           first → last
         </text>
       </svg>
@@ -203,6 +217,7 @@ function MessageRows({ report, scale, highlightedSeq, onHighlight }: LatencyTime
             uncertaintyMs={uncertaintyMs}
             highlighted={row.seq === highlightedSeq}
             onHighlight={onHighlight}
+            width={layout.width}
           />
         );
       })}
@@ -210,12 +225,12 @@ function MessageRows({ report, scale, highlightedSeq, onHighlight }: LatencyTime
   );
 }
 
-function ActivitySection({ activity }: { activity: Activity | null }) {
+function ActivitySection({ activity, chartWidth }: { activity: Activity | null; chartWidth?: number }) {
   if (!activity || activity.tracks.length === 0) return null;
   return (
     <section className="latency-section" aria-labelledby="latency-activity-title">
       <h3 id="latency-activity-title">What the connections were doing</h3>
-      <ActivityStrip activity={activity} />
+      <ActivityStrip activity={activity} chartWidth={chartWidth} />
     </section>
   );
 }
@@ -236,18 +251,18 @@ export function LatencyTimeline(props: LatencyTimelineProps) {
         )}
         <StageLegend uncertaintyMs={report.clock?.uncertaintyMs ?? null} />
       </section>
-      <ActivitySection activity={report.activity} />
+      <ActivitySection activity={report.activity} chartWidth={props.chartWidth} />
       <section className="latency-section" aria-labelledby="latency-stats-title">
         <h3 id="latency-stats-title">Delivery latency: server received → on this page</h3>
         <PercentileTable
           percentiles={report.percentiles}
           uncertaintyMs={report.clock?.uncertaintyMs ?? null}
         />
-        <LatencyHistogram bins={report.histogram} />
+        <LatencyHistogram bins={report.histogram} chartWidth={props.chartWidth} />
       </section>
       <section className="latency-section" aria-labelledby="latency-overhead-title">
         <h3 id="latency-overhead-title">Overhead: bytes on the wire beyond the chat text</h3>
-        <OverheadMeter rows={report.overhead.byTransport} />
+        <OverheadMeter rows={report.overhead.byTransport} chartWidth={props.chartWidth} />
       </section>
     </div>
   );

@@ -2,7 +2,7 @@
 import { formatBytes, formatPercent, TRANSPORT_NAMES } from './labels.ts';
 import { CHART_WIDTH, layoutOverhead } from './layout.ts';
 import { overheadShare, type TransportOverhead } from './overhead.ts';
-import { FillPatterns, px } from './svg-parts.tsx';
+import { ChartLegend, FillPatterns, type LegendItem, px } from './svg-parts.tsx';
 
 const PATTERN_PREFIX = 'latency-overhead';
 
@@ -18,21 +18,51 @@ const PART_TEXT = {
   empty: 'units with no message',
 } as const;
 
+const OVERHEAD_KEY: readonly LegendItem[] = [
+  {
+    key: 'payload',
+    swatch: <rect className="overhead-payload" x={0} y={1} width={14} height={10} />,
+    text: 'chat text',
+  },
+  {
+    key: 'framing',
+    swatch: <rect className="overhead-framing" x={0} y={1} width={14} height={10} fill={PART_FILL.framing} />,
+    text: 'framing, headers, JSON around it',
+  },
+  {
+    key: 'empty',
+    swatch: <rect className="overhead-empty" x={0} y={1} width={14} height={10} fill={PART_FILL.empty} />,
+    text: 'units that carried no message',
+  },
+];
+
 function rowText(row: TransportOverhead): string {
   const share = overheadShare(row);
   return `${formatBytes(row.payloadBytes)} text · ${formatBytes(row.framingBytes)} framing · ${formatBytes(row.emptyBytes)} in ${row.emptyUnits} unit${row.emptyUnits === 1 ? '' : 's'} with no message${share === null ? '' : ` · ${formatPercent(share)} overhead`}`;
 }
 
-export function OverheadMeter({ rows }: { rows: readonly TransportOverhead[] }) {
+/** The row's text in a chart laid out narrower than CHART_WIDTH (the presenter theme): the units with no
+ * message are left to the row's tooltip and accessible label. */
+function shortRowText(row: TransportOverhead): string {
+  const share = overheadShare(row);
+  return `${formatBytes(row.payloadBytes)} text · ${formatBytes(row.framingBytes)} framing${share === null ? '' : ` · ${formatPercent(share)} overhead`}`;
+}
+
+export function OverheadMeter({
+  rows,
+  chartWidth = CHART_WIDTH,
+}: {
+  rows: readonly TransportOverhead[];
+  chartWidth?: number;
+}) {
   if (rows.length === 0) return <p className="hint">Nothing captured yet.</p>;
-  const layout = layoutOverhead(rows);
-  const legendY = layout.height + 12;
+  const layout = layoutOverhead(rows, chartWidth);
   return (
     <>
       {/* biome-ignore lint/a11y: an SVG cannot be a <ul>; the role makes it a list */}
       <svg
         className="overhead-meter"
-        viewBox={`0 0 ${CHART_WIDTH} ${legendY + 6}`}
+        viewBox={`0 0 ${layout.width} ${layout.height + 4}`}
         role="list"
         aria-label="Overhead per transport, cumulative"
       >
@@ -41,6 +71,7 @@ export function OverheadMeter({ rows }: { rows: readonly TransportOverhead[] }) 
           const source = rows[index];
           if (!source) return null;
           const text = rowText(source);
+          const isNarrow = layout.width < CHART_WIDTH;
           return (
             // biome-ignore lint/a11y: an SVG group cannot be an <li>; the role makes it one
             <g
@@ -68,36 +99,15 @@ export function OverheadMeter({ rows }: { rows: readonly TransportOverhead[] }) 
                   </rect>
                 ) : null,
               )}
-              <text className="row-sub" x={px(row.segments[0]?.x ?? 0)} y={row.y + 24}>
-                {text}
+              <text className="row-sub" x={isNarrow ? 6 : px(row.segments[0]?.x ?? 0)} y={row.y + 24}>
+                {isNarrow ? shortRowText(source) : text}
+                {isNarrow && <title>{text}</title>}
               </text>
             </g>
           );
         })}
-        <svg className="overhead-legend" aria-hidden="true" overflow="visible">
-          <g transform={`translate(6 ${legendY})`}>
-            <rect className="overhead-payload" x={0} y={-9} width={14} height={10} />
-            <text x={18} y={0}>
-              chat text
-            </text>
-            <rect
-              className="overhead-framing"
-              x={90}
-              y={-9}
-              width={14}
-              height={10}
-              fill={PART_FILL.framing}
-            />
-            <text x={108} y={0}>
-              framing, headers, JSON around it
-            </text>
-            <rect className="overhead-empty" x={300} y={-9} width={14} height={10} fill={PART_FILL.empty} />
-            <text x={318} y={0}>
-              units that carried no message
-            </text>
-          </g>
-        </svg>
       </svg>
+      <ChartLegend className="overhead-legend" items={OVERHEAD_KEY} />
       <p className="hint overhead-note">
         Payload is approximated as the UTF-8 length of the chat text; the rest of a unit that carried a
         message is framing. Polls that found nothing, heartbeats and handshakes carried no message: pure

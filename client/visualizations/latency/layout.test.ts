@@ -10,6 +10,7 @@ import {
   layoutHistogram,
   layoutOverhead,
   layoutTimeline,
+  MIN_CHART_WIDTH,
   ROW_HEIGHT,
   ROW_LABEL_WIDTH,
   ROW_VALUE_WIDTH,
@@ -166,5 +167,39 @@ describe('layoutOverhead', () => {
     expect(widths.reduce((a, b) => a + b, 0)).toBeCloseTo(CHART_WIDTH - 12 - ROW_LABEL_WIDTH, 9);
     expect(ws?.segments[1]?.x).toBeCloseTo((ws?.segments[0]?.x ?? 0) + (widths[0] ?? 0), 9);
     expect(layout.rows).toHaveLength(5);
+  });
+});
+
+describe('a narrower chart (the presenter theme draws the same box larger)', () => {
+  const width = MIN_CHART_WIDTH;
+
+  it('keeps the row labels and values, and fits the plot and every mark between them', () => {
+    for (const kind of ['log', 'linear'] as const) {
+      const layout = layoutTimeline(rows, FIXTURE_CLOCK.uncertaintyMs, kind, width);
+      expect(layout.width).toBe(width);
+      expect([layout.axis.x0, layout.axis.x1]).toEqual([ROW_LABEL_WIDTH, width - ROW_VALUE_WIDTH]);
+      for (const tick of layout.axis.ticks) expect(tick.x).toBeLessThanOrEqual(layout.axis.x1 + 1e-9);
+      const xs = layout.rows.flatMap((row) => row.marks.map((mark) => mark.x));
+      expect(xs.length).toBeGreaterThan(0);
+      for (const x of xs) {
+        expect(x).toBeGreaterThanOrEqual(layout.axis.x0 - 1e-9);
+        expect(x).toBeLessThanOrEqual(layout.axis.x1 + 1e-9);
+      }
+    }
+  });
+
+  it('ends the activity tracks, the histogram and the overhead bars at its right edge', () => {
+    const activity = buildActivity(FIXTURE_EVENTS);
+    if (!activity) throw new Error('no activity');
+    expect(layoutActivity(activity, width).x(activity.endMs)).toBe(width - 12);
+    const histogram = layoutHistogram(deliveryHistogram(rows), ['websocket', 'sse'], width);
+    const lastBar = histogram.bars.at(-1);
+    expect((lastBar?.x ?? 0) + (lastBar?.width ?? 0)).toBeLessThanOrEqual(histogram.right);
+    expect(histogram.right).toBeLessThan(width);
+    const overhead = layoutOverhead(overheadReport(FIXTURE_EVENTS, FIXTURE_MESSAGES).byTransport, width);
+    for (const row of overhead.rows) {
+      const last = row.segments.at(-1);
+      expect((last?.x ?? 0) + (last?.width ?? 0)).toBeCloseTo(width - 12, 9);
+    }
   });
 });

@@ -8,10 +8,12 @@ import type { Activity } from './activity.ts';
 import { type HistogramBin, type MessageLatency, STAGES, type Stage } from './latency.ts';
 import type { TransportOverhead } from './overhead.ts';
 
-/** The SVGs are drawn in this coordinate width and scale to their container. */
+/** The SVGs are drawn in this coordinate width and scale to their container (narrower: see MIN_CHART_WIDTH). */
 export const CHART_WIDTH = 560;
 export const ROW_LABEL_WIDTH = 132;
 export const ROW_VALUE_WIDTH = 90;
+/** The narrowest width the charts are laid out at: the row labels, the values, and 160 units of plot. */
+export const MIN_CHART_WIDTH = ROW_LABEL_WIDTH + ROW_VALUE_WIDTH + 160;
 export const ROW_HEIGHT = 30;
 export const AXIS_HEIGHT = 24;
 
@@ -123,6 +125,8 @@ export interface RowLayout {
 export interface TimelineLayout {
   axis: TimeAxis;
   rows: RowLayout[];
+  /** The chart's width in its own units (the viewBox's). */
+  width: number;
   height: number;
 }
 
@@ -138,6 +142,7 @@ export function layoutTimeline(
   rows: readonly MessageLatency[],
   uncertaintyMs: number | null,
   kind: TimeScaleKind,
+  width = CHART_WIDTH,
 ): TimelineLayout {
   let minMs = 0;
   let maxMs = 1;
@@ -152,7 +157,7 @@ export function layoutTimeline(
       maxMs = Math.max(maxMs, at - origin + slack);
     }
   }
-  const axis = timeAxis(minMs, maxMs, ROW_LABEL_WIDTH, CHART_WIDTH - ROW_VALUE_WIDTH, kind);
+  const axis = timeAxis(minMs, maxMs, ROW_LABEL_WIDTH, width - ROW_VALUE_WIDTH, kind);
   const layoutRows = rows.map((row, index): RowLayout => {
     const y = AXIS_HEIGHT + index * ROW_HEIGHT + ROW_HEIGHT / 2;
     const origin = originOf(row);
@@ -185,7 +190,7 @@ export function layoutTimeline(
       line: xs.length > 1 ? [Math.min(...xs), Math.max(...xs)] : null,
     };
   });
-  return { axis, rows: layoutRows, height: AXIS_HEIGHT + rows.length * ROW_HEIGHT + 6 };
+  return { axis, rows: layoutRows, width, height: AXIS_HEIGHT + rows.length * ROW_HEIGHT + 6 };
 }
 
 // ---- Activity strip ---------------------------------------------------------------------------
@@ -196,14 +201,15 @@ export interface ActivityLayout {
   x: (ms: number) => number;
   ticks: AxisTick[];
   tracks: Array<{ transport: TransportKind; y: number }>;
+  width: number;
   height: number;
 }
 
 /** Absolute server time, labelled in seconds before the newest event. */
-export function layoutActivity(activity: Activity): ActivityLayout {
+export function layoutActivity(activity: Activity, width = CHART_WIDTH): ActivityLayout {
   const scale = scaleLinear()
     .domain([activity.startMs, Math.max(activity.endMs, activity.startMs + 1)])
-    .range([ROW_LABEL_WIDTH, CHART_WIDTH - 12]);
+    .range([ROW_LABEL_WIDTH, width - 12]);
   const ticks = scale.ticks(5).map((ms) => ({
     x: scale(ms),
     label: ms === activity.endMs ? 'now' : `${formatDurationMs(ms - activity.endMs)}`,
@@ -215,6 +221,7 @@ export function layoutActivity(activity: Activity): ActivityLayout {
       transport: track.transport,
       y: AXIS_HEIGHT + index * TRACK_HEIGHT + TRACK_HEIGHT / 2,
     })),
+    width,
     height: AXIS_HEIGHT + activity.tracks.length * TRACK_HEIGHT + 6,
   };
 }
@@ -222,7 +229,8 @@ export function layoutActivity(activity: Activity): ActivityLayout {
 // ---- Histogram --------------------------------------------------------------------------------
 
 export const HISTOGRAM_HEIGHT = 150;
-const HISTOGRAM_MARGIN = { top: 12, right: 12, bottom: 28, left: 40 };
+// The top leaves room for the axis title ("msgs") above the highest count.
+const HISTOGRAM_MARGIN = { top: 22, right: 12, bottom: 28, left: 40 };
 
 export interface HistogramLayout {
   bars: Array<{
@@ -237,18 +245,20 @@ export interface HistogramLayout {
   baseline: number;
   left: number;
   right: number;
+  width: number;
 }
 
 export function layoutHistogram(
   bins: readonly HistogramBin[],
   order: readonly TransportKind[],
+  width = CHART_WIDTH,
 ): HistogramLayout {
   const first = bins[0];
   const last = bins.at(-1);
   const left = HISTOGRAM_MARGIN.left;
-  const right = CHART_WIDTH - HISTOGRAM_MARGIN.right;
+  const right = width - HISTOGRAM_MARGIN.right;
   const baseline = HISTOGRAM_HEIGHT - HISTOGRAM_MARGIN.bottom;
-  if (!first || !last) return { bars: [], xTicks: [], yTicks: [], baseline, left, right };
+  if (!first || !last) return { bars: [], xTicks: [], yTicks: [], baseline, left, right, width };
   const x = scaleLinear()
     .domain([first.x0, Math.max(last.x1, first.x0 + 1)])
     .range([left, right]);
@@ -283,6 +293,7 @@ export function layoutHistogram(
     baseline,
     left,
     right,
+    width,
   };
 }
 
@@ -298,9 +309,12 @@ export interface MeterRow {
   totalBytes: number;
 }
 
-export function layoutOverhead(rows: readonly TransportOverhead[]): { rows: MeterRow[]; height: number } {
+export function layoutOverhead(
+  rows: readonly TransportOverhead[],
+  width = CHART_WIDTH,
+): { rows: MeterRow[]; width: number; height: number } {
   const x0 = ROW_LABEL_WIDTH;
-  const x1 = CHART_WIDTH - 12;
+  const x1 = width - 12;
   const meterRows = rows.map((row, index) => {
     const parts = [
       { part: 'payload' as const, bytes: row.payloadBytes },
@@ -324,5 +338,5 @@ export function layoutOverhead(rows: readonly TransportOverhead[]): { rows: Mete
     });
     return { transport: row.transport, y: 8 + index * METER_ROW_HEIGHT, segments, totalBytes };
   });
-  return { rows: meterRows, height: 8 + rows.length * METER_ROW_HEIGHT };
+  return { rows: meterRows, width, height: 8 + rows.length * METER_ROW_HEIGHT };
 }

@@ -1,4 +1,5 @@
-/** Small SVG pieces the latency charts share: stage marks, fill patterns, rounding for stable markup. */
+/** Small SVG pieces the latency charts share: stage marks, fill patterns, keys, rounding for stable markup. */
+import type { ReactNode } from 'react';
 import type { Stage } from './latency.ts';
 
 /** Two decimals are sub-pixel already; fewer digits keep the markup (and its golden file) readable. */
@@ -54,5 +55,32 @@ export function FillPatterns({ prefix }: { prefix: string }) {
         <line className="pattern-ink" x1={0} y1={2.5} x2={5} y2={2.5} strokeWidth={1.6} />
       </pattern>
     </defs>
+  );
+}
+
+export interface LegendItem {
+  key: string;
+  /** Drawn in a 14 x 12 box. */
+  swatch: ReactNode;
+  text: string;
+}
+
+/**
+ * A chart's key, as HTML under it: it wraps at any width and type size (a key drawn at fixed places inside
+ * the SVG ran off the chart once the presenter theme laid it out narrower). Hidden from screen readers: the
+ * chart's own label says what each part is.
+ */
+export function ChartLegend({ className, items }: { className: string; items: readonly LegendItem[] }) {
+  return (
+    <ul className={`chart-legend ${className}`} aria-hidden="true">
+      {items.map((item) => (
+        <li key={item.key}>
+          <svg width={14} height={12} viewBox="0 0 14 12" aria-hidden="true">
+            {item.swatch}
+          </svg>
+          {item.text}
+        </li>
+      ))}
+    </ul>
   );
 }

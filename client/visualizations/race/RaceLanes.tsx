@@ -12,6 +12,11 @@ import { LANE_HEIGHT, layoutRace, placeText, RACE_WIDTH, type Race, type RaceLan
 export interface RaceLanesProps {
   race: Race;
   scale: TimeScaleKind;
+  /**
+   * The chart's width in its own units (its viewBox; it is drawn as wide as its box). Narrower than
+   * RACE_WIDTH, the same box draws everything larger: the presenter theme's large type.
+   */
+  chartWidth?: number;
 }
 
 function laneSummary(lane: RaceLane): string {
@@ -33,15 +38,15 @@ function ArrivalMark({ x, y, place }: { x: number; y: number; place: number }) {
   return <circle className="arrival-mark" data-place={place} cx={px(x)} cy={px(y)} r={5.5} />;
 }
 
-export function RaceLanes({ race, scale }: RaceLanesProps) {
-  const layout = layoutRace(race, scale);
+export function RaceLanes({ race, scale, chartWidth = RACE_WIDTH }: RaceLanesProps) {
+  const layout = layoutRace(race, scale, chartWidth);
   const top = 16;
   return (
     <figure className="race-view">
       {/* biome-ignore lint/a11y: an SVG cannot be a <ul>; the role makes it a list */}
       <svg
         className="race-lanes"
-        viewBox={`0 0 ${RACE_WIDTH} ${layout.height + 4}`}
+        viewBox={`0 0 ${layout.width} ${layout.height + 4}`}
         role="list"
         aria-label="Race lanes: when each transport delivered the message"
       >
@@ -98,7 +103,7 @@ export function RaceLanes({ race, scale }: RaceLanesProps) {
                 className="lane-band"
                 x={0}
                 y={px(y - LANE_HEIGHT / 2)}
-                width={RACE_WIDTH}
+                width={layout.width}
                 height={LANE_HEIGHT}
               />
               <text className="row-label" x={6} y={y + 4}>
@@ -138,10 +143,10 @@ export function RaceLanes({ race, scale }: RaceLanesProps) {
               {laneLayout.arrivalX !== null && lane.place !== null && lane.arrivalMs !== null && (
                 <>
                   <ArrivalMark x={laneLayout.arrivalX} y={y} place={lane.place} />
-                  <text className="arrival-time" x={RACE_WIDTH - 6} y={y - 2} textAnchor="end">
+                  <text className="arrival-time" x={layout.width - 6} y={y - 2} textAnchor="end">
                     +{formatDurationMs(lane.arrivalMs)}
                   </text>
-                  <text className="row-sub" x={RACE_WIDTH - 6} y={y + 11} textAnchor="end">
+                  <text className="row-sub" x={layout.width - 6} y={y + 11} textAnchor="end">
                     {lane.place === 1
                       ? '1st: first'
                       : `${placeText(lane.place)}, +${formatDurationMs(lane.behindMs ?? 0)}`}
@@ -149,7 +154,7 @@ export function RaceLanes({ race, scale }: RaceLanesProps) {
                 </>
               )}
               {lane.arrivalMs === null && (
-                <text className="row-sub" x={RACE_WIDTH - 6} y={y + 4} textAnchor="end">
+                <text className="row-sub" x={layout.width - 6} y={y + 4} textAnchor="end">
                   no arrival yet
                 </text>
               )}

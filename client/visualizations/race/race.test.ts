@@ -8,6 +8,7 @@ import {
   placeText,
   RACE_AXIS_HEIGHT,
   RACE_LABEL_WIDTH,
+  RACE_MIN_WIDTH,
   RACE_VALUE_WIDTH,
   RACE_WIDTH,
 } from './race.ts';
@@ -114,6 +115,16 @@ describe('layoutRace', () => {
     expect(layout.commit?.x).toBeCloseTo(layout.axis.x(3), 9);
     expect(layout.commit?.x0).toBeCloseTo(layout.axis.x(2.5), 9);
     expect(layout.commit?.x1).toBeCloseTo(layout.axis.x(3.5), 9);
+  });
+
+  it('fits every lane into a narrower chart (the presenter theme draws the same box larger)', () => {
+    const narrow = layoutRace(race, 'log', RACE_MIN_WIDTH);
+    expect(narrow.width).toBe(RACE_MIN_WIDTH);
+    expect(narrow.axis.x1).toBe(RACE_MIN_WIDTH - RACE_VALUE_WIDTH);
+    for (const lane of narrow.lanes) {
+      expect(lane.arrivalX ?? 0).toBeLessThanOrEqual(narrow.axis.x1);
+      for (const request of lane.requests) expect(request.x1).toBeLessThanOrEqual(narrow.axis.x1);
+    }
   });
 
   it('is linear when asked', () => {

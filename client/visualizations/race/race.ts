@@ -154,6 +154,8 @@ export function placeText(place: number): string {
 export const RACE_WIDTH = 560;
 export const RACE_LABEL_WIDTH = 112;
 export const RACE_VALUE_WIDTH = 92;
+/** The narrowest width the race is laid out at: the lane labels, the values, and 160 units of plot. */
+export const RACE_MIN_WIDTH = RACE_LABEL_WIDTH + RACE_VALUE_WIDTH + 160;
 export const LANE_HEIGHT = 44;
 export const RACE_AXIS_HEIGHT = 24;
 
@@ -171,16 +173,18 @@ export interface RaceLayout {
   sendX: number;
   commit: { x: number; x0: number; x1: number } | null;
   lanes: LaneLayout[];
+  /** The chart's width in its own units (the viewBox's). */
+  width: number;
   height: number;
 }
 
 /** Requests this far before the send are left out: they are history, not part of the race. */
 const REQUEST_LOOKBACK_MS = 2_500;
 
-export function layoutRace(race: Race, kind: TimeScaleKind): RaceLayout {
+export function layoutRace(race: Race, kind: TimeScaleKind, width = RACE_WIDTH): RaceLayout {
   const arrivals = race.lanes.flatMap((lane) => (lane.arrivalMs === null ? [] : [lane.arrivalMs]));
   const maxMs = Math.max(1, ...arrivals, race.commitMs ?? 0) * 1.05;
-  const axis = timeAxis(0, maxMs, RACE_LABEL_WIDTH, RACE_WIDTH - RACE_VALUE_WIDTH, kind);
+  const axis = timeAxis(0, maxMs, RACE_LABEL_WIDTH, width - RACE_VALUE_WIDTH, kind);
   const clampX = (ms: number) => Math.min(axis.x1, Math.max(axis.x0, axis.x(ms)));
   const lanes = race.lanes.map((lane, index): LaneLayout => {
     const y = RACE_AXIS_HEIGHT + index * LANE_HEIGHT + LANE_HEIGHT / 2;
@@ -210,6 +214,7 @@ export function layoutRace(race: Race, kind: TimeScaleKind): RaceLayout {
     sendX: axis.x(0),
     commit,
     lanes,
+    width,
     height: RACE_AXIS_HEIGHT + race.lanes.length * LANE_HEIGHT + 4,
   };
 }
