@@ -148,6 +148,14 @@ async function flood(page: Page, room: string, name: string, count: number): Pro
   return socket;
 }
 
+/** The unit count chip of one unit type, as the page shows it. */
+async function unitCount(page: Page, unit: WireUnit): Promise<number> {
+  const chip = page
+    .getByRole('list', { name: 'Captured units by type' })
+    .locator(`li[data-unit="${unit}"] .unit-count`);
+  return Number(await chip.textContent());
+}
+
 /** Units the diagram draws: its arrows, and the units each burst counts. */
 async function unitsDrawn(page: Page): Promise<number> {
   const arrowCount = await arrows(page).count();
@@ -193,8 +201,7 @@ test('a flood is drawn as bursts that count every unit; choosing one zooms in on
     const bursts = diagram(page).locator('g.seq-burst');
     await expect(bursts.first()).toBeAttached();
 
-    // No unit is left out: the diagram's arrows and bursts add up to every unit captured for this tab. (Live:
-    // the counts keep counting after a pause, the diagram does not.)
+    // No unit is left out: the diagram's arrows and bursts add up to every unit captured for this tab.
     await expect
       .poll(async () => {
         const { captured, drawn } = await capturedAndDrawn(page);
@@ -351,19 +358,25 @@ test('pause freezes the diagram while chat goes on; resume catches up', async ({
   await page.getByRole('button', { name: 'Pause', exact: true }).click();
   await expect(page.getByText(/^Paused at event [0-9]+$/)).toBeVisible();
   const frozen = await drawnArrows(page);
+  const frozenFrames = await unitCount(page, 'ws-frame');
 
   await say(page, 'while paused');
   const seq = await sentSeq(page, 'while paused');
+  // The unit counts stop with the diagram, and say what came after the pause point.
+  await expect(page.locator('.unit-counts-later')).toHaveText(/^\+[0-9]+ after this point$/);
   // Give the capture time to reach the page: the diagram must still not move.
   await page.waitForTimeout(1_000);
   expect(await drawnArrows(page)).toEqual(frozen);
   await expect(diagram(page).locator(`g.seq-arrow[data-seqs~="${seq}"]`)).toHaveCount(0);
+  expect(await unitCount(page, 'ws-frame')).toBe(frozenFrames);
 
   await page.getByRole('button', { name: 'Resume', exact: true }).click();
   await expect(
     diagram(page).locator(`g.seq-arrow[data-dir="out"][data-seqs~="${seq}"]`).first(),
   ).toBeAttached();
   expect((await drawnArrows(page)).length).toBeGreaterThan(frozen.length);
+  await expect(page.locator('.unit-counts-later')).toHaveCount(0);
+  expect(await unitCount(page, 'ws-frame')).toBeGreaterThan(frozenFrames);
 });
 
 test('an exported trace imported again draws the same diagram', async ({ joinAs }, testInfo) => {

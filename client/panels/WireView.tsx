@@ -40,9 +40,9 @@ function ClockLine() {
 }
 
 function UnitCounts() {
-  const counts = useWireSnapshot().unitCounts;
+  const { counts, later } = useWireSnapshot().unitCounts;
   const seen = WIRE_UNITS.filter((unit) => counts[unit] > 0);
-  if (seen.length === 0) return <p className="hint">Nothing captured yet.</p>;
+  if (seen.length === 0 && later === 0) return <p className="hint">Nothing captured yet.</p>;
   return (
     <ul className="unit-counts" aria-label="Captured units by type">
       {seen.map((unit) => (
@@ -50,6 +50,11 @@ function UnitCounts() {
           <span className="unit-name">{unit}</span> <span className="unit-count">{counts[unit]}</span>
         </li>
       ))}
+      {later > 0 && (
+        <li className="unit-counts-later" data-later={later}>
+          +{later} after this point
+        </li>
+      )}
     </ul>
   );
 }

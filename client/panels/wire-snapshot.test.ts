@@ -61,13 +61,13 @@ describe('createWireSnapshotSource', () => {
     store.set({ wireUnitCounts: counts(1) });
     store.set({ wireUnitCounts: counts(2) });
     expect(listener).toHaveBeenCalledTimes(1);
-    expect(source.getSnapshot().unitCounts['ws-frame']).toBe(1);
+    expect(source.getSnapshot().unitCounts.counts['ws-frame']).toBe(1);
     vi.advanceTimersByTime(100);
     expect(listener).toHaveBeenCalledTimes(2);
-    expect(source.getSnapshot().unitCounts['ws-frame']).toBe(2);
+    expect(source.getSnapshot().unitCounts.counts['ws-frame']).toBe(2);
     store.set({ isLive: false, wireUnitCounts: counts(3) });
     store.set({ wireUnitCounts: counts(4) });
     expect(listener).toHaveBeenCalledTimes(4);
-    expect(source.getSnapshot().unitCounts['ws-frame']).toBe(4);
+    expect(source.getSnapshot().unitCounts.counts['ws-frame']).toBe(4);
   });
 });

@@ -10,10 +10,11 @@ import { useSyncExternalStore } from 'react';
 import type { WireEvent } from '../../protocol/inspect.ts';
 import type { ChatMessage } from '../../protocol/messages.ts';
 import {
+  type ShownUnitCounts,
+  selectShownUnitCounts,
   selectVisibleEvents,
   sourceEvents,
   sourceMessages,
-  type UnitCounts,
   useWirelab,
   type WirelabState,
 } from '../store/index.ts';
@@ -34,7 +35,8 @@ export interface WireSnapshot {
   /** Every event of the source, past the pause point too (the scrubber spans them). */
   allEvents: readonly WireEvent[];
   messages: readonly ChatMessage[];
-  unitCounts: UnitCounts;
+  /** By unit, what the views show (to the pause point; a trace's own). */
+  unitCounts: ShownUnitCounts;
   /** When each message reached this page, by cursor (the latency view's last stage). */
   receivedAtMs: ReadonlyMap<string, number>;
 }
@@ -47,7 +49,7 @@ export function snapshotSelector(): (state: WirelabState) => WireSnapshot {
       events: selectVisibleEvents(state),
       allEvents: sourceEvents(state),
       messages: sourceMessages(state),
-      unitCounts: state.wireUnitCounts,
+      unitCounts: selectShownUnitCounts(state),
       receivedAtMs: state.receivedAtMs,
     };
     if (

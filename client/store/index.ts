@@ -32,6 +32,8 @@ export {
   indexAtOrAfter,
   PLAYBACK_SPEEDS,
   type PlaybackSpeed,
+  type ShownUnitCounts,
+  selectShownUnitCounts,
   selectVisibleEvents,
   sourceEvents,
   sourceMessages,

@@ -8,6 +8,7 @@ import type { WireEvent } from '../../protocol/inspect.ts';
 import type { ChatMessage } from '../../protocol/messages.ts';
 import type { Trace } from '../../protocol/trace.ts';
 import type { WirelabState } from './index.ts';
+import { countUnits, EMPTY_UNIT_COUNTS, type UnitCounts } from './wire-ring.ts';
 
 export const PLAYBACK_SPEEDS = [0.25, 0.5, 1] as const;
 export type PlaybackSpeed = (typeof PLAYBACK_SPEEDS)[number];
@@ -64,6 +65,48 @@ export function selectVisibleEvents(state: WirelabState): readonly WireEvent[] {
   memoCutoff = cutoff;
   memoVisible = cutoff === null ? source : source.filter((event) => event.eventSeq <= cutoff);
   return memoVisible;
+}
+
+/** The unit counts beside the views, and how many units came after the point they show. */
+export interface ShownUnitCounts {
+  counts: UnitCounts;
+  /** Paused: the units after the pause point (0 while live). */
+  later: number;
+}
+
+let memoCounts: { source: readonly WireEvent[]; cutoff: number | null; total: UnitCounts } | null = null;
+let memoShown: ShownUnitCounts = { counts: EMPTY_UNIT_COUNTS, later: 0 };
+
+/**
+ * The counts by unit of what the views show. Live: every unit captured since the page loaded (more than
+ * the ring holds). Paused: the same less the units after the pause point, so the counts stop with the
+ * diagram and the table, and `later` says how many wait. A trace: its own units (the live capture's
+ * counts said nothing about it). Memoized like selectVisibleEvents.
+ */
+export function selectShownUnitCounts(
+  state: Pick<WirelabState, 'importedTrace' | 'wireEvents' | 'isLive' | 'cutoffEventSeq' | 'wireUnitCounts'>,
+): ShownUnitCounts {
+  const source = sourceEvents(state);
+  const cutoff = state.isLive ? null : state.cutoffEventSeq;
+  const total = state.importedTrace ? EMPTY_UNIT_COUNTS : state.wireUnitCounts;
+  if (
+    memoCounts &&
+    memoCounts.source === source &&
+    memoCounts.cutoff === cutoff &&
+    memoCounts.total === total
+  )
+    return memoShown;
+  memoCounts = { source, cutoff, total };
+  const later = cutoff === null ? [] : source.slice(indexAtOrAfter(source, cutoff + 1));
+  if (state.importedTrace) {
+    const shown = later.length === 0 ? source : source.slice(0, source.length - later.length);
+    memoShown = { counts: countUnits(EMPTY_UNIT_COUNTS, shown), later: later.length };
+    return memoShown;
+  }
+  const counts: Record<WireEvent['unit'], number> = { ...total };
+  for (const event of later) counts[event.unit] -= 1;
+  memoShown = { counts: later.length === 0 ? total : counts, later: later.length };
+  return memoShown;
 }
 
 /**
