@@ -394,6 +394,13 @@ test('an exported trace imported again draws the same diagram', async ({ joinAs 
   const parsed = parseTrace(await readFile(tracePath, 'utf8'));
   if (!parsed.ok) throw new Error(`the exported trace does not parse: ${parsed.message}`);
   const { trace } = parsed;
+  // Live again, more units come in: the replay's counts must be the trace's, not the live capture's.
+  await page.getByRole('button', { name: 'Resume', exact: true }).click();
+  await say(page, 'after the export');
+  const laterSeq = await sentSeq(page, 'after the export');
+  await expect(
+    diagram(page).locator(`g.seq-arrow[data-unit="sse-event"][data-seqs~="${laterSeq}"]`),
+  ).toBeAttached();
 
   const chooser = page.waitForEvent('filechooser');
   await page.getByRole('button', { name: 'Import trace' }).click();
@@ -413,6 +420,12 @@ test('an exported trace imported again draws the same diagram', async ({ joinAs 
   // Everything the paused live diagram showed is in the replay, unchanged.
   const replayed = await drawnArrows(page);
   for (const arrow of live) expect(replayed).toContainEqual(arrow);
+  // The unit counts are the trace's.
+  for (const unit of ['sse-event', 'http-request'] as const) {
+    const inTrace = trace.events.filter((event) => event.unit === unit).length;
+    expect(inTrace).toBeGreaterThan(0);
+    await expect.poll(() => unitCount(page, unit)).toBe(inTrace);
+  }
 
   // The diagram itself saves as a standalone SVG.
   const svgDownload = page.waitForEvent('download');
