@@ -2,7 +2,7 @@
 import type { Activity, ActivityPoint, ActivitySpan } from './activity.ts';
 import { TRANSPORT_NAMES } from './labels.ts';
 import { CHART_WIDTH, formatDurationMs, layoutActivity } from './layout.ts';
-import { ChartLegend, FillPatterns, type LegendItem, px } from './svg-parts.tsx';
+import { ChartLegend, FillPatterns, GridTicks, type LegendItem, px } from './svg-parts.tsx';
 
 const PATTERN_PREFIX = 'latency-activity';
 
@@ -93,14 +93,7 @@ export function ActivityStrip({
       >
         <FillPatterns prefix={PATTERN_PREFIX} />
         <g className="axis">
-          {layout.ticks.map((tick) => (
-            <g key={tick.x}>
-              <line className="grid" x1={px(tick.x)} x2={px(tick.x)} y1={16} y2={layout.height} />
-              <text x={px(tick.x)} y={12} textAnchor="middle">
-                {tick.label}
-              </text>
-            </g>
-          ))}
+          <GridTicks ticks={layout.ticks} top={16} bottom={layout.height} />
         </g>
         {activity.tracks.map((track, index) => {
           const y = layout.tracks[index]?.y ?? 0;

@@ -20,7 +20,7 @@ import { OverheadMeter } from './OverheadMeter.tsx';
 import type { MessageOverhead } from './overhead.ts';
 import { PercentileTable } from './PercentileTable.tsx';
 import type { LatencyReport } from './report.ts';
-import { px, StageShape } from './svg-parts.tsx';
+import { GridTicks, px, StageShape } from './svg-parts.tsx';
 
 export interface LatencyTimelineProps {
   report: LatencyReport;
@@ -190,14 +190,7 @@ function MessageRows({
       aria-label="Messages, stage by stage"
     >
       <svg className="axis" aria-hidden="true" overflow="visible">
-        {layout.axis.ticks.map((tick) => (
-          <g key={tick.label}>
-            <line className="grid" x1={px(tick.x)} x2={px(tick.x)} y1={16} y2={layout.height} />
-            <text x={px(tick.x)} y={12} textAnchor="middle">
-              {tick.label}
-            </text>
-          </g>
-        ))}
+        <GridTicks ticks={layout.axis.ticks} top={16} bottom={layout.height} />
         <text x={6} y={12}>
           message
         </text>

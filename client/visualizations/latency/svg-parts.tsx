@@ -1,6 +1,7 @@
 /** Small SVG pieces the latency charts share: stage marks, fill patterns, keys, rounding for stable markup. */
 import type { ReactNode } from 'react';
 import type { Stage } from './latency.ts';
+import type { AxisTick } from './layout.ts';
 
 /** Two decimals are sub-pixel already; fewer digits keep the markup (and its golden file) readable. */
 export function px(value: number): number {
@@ -56,6 +57,26 @@ export function FillPatterns({ prefix }: { prefix: string }) {
       </pattern>
     </defs>
   );
+}
+
+/** A time axis's gridlines from `top` down to `bottom`, each labelled above at y 12. */
+export function GridTicks({
+  ticks,
+  top,
+  bottom,
+}: {
+  ticks: readonly AxisTick[];
+  top: number;
+  bottom: number;
+}) {
+  return ticks.map((tick) => (
+    <g key={tick.x}>
+      <line className="grid" x1={px(tick.x)} x2={px(tick.x)} y1={top} y2={bottom} />
+      <text x={px(tick.x)} y={12} textAnchor="middle">
+        {tick.label}
+      </text>
+    </g>
+  ));
 }
 
 export interface LegendItem {

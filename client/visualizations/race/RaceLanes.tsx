@@ -6,7 +6,7 @@ import '../latency/latency.css';
 import './race.css';
 import { TRANSPORT_NAMES } from '../latency/labels.ts';
 import { formatDurationMs, type TimeScaleKind } from '../latency/layout.ts';
-import { px } from '../latency/svg-parts.tsx';
+import { GridTicks, px } from '../latency/svg-parts.tsx';
 import { LANE_HEIGHT, layoutRace, placeText, RACE_WIDTH, type Race, type RaceLane } from './race.ts';
 
 export interface RaceLanesProps {
@@ -51,14 +51,7 @@ export function RaceLanes({ race, scale, chartWidth = RACE_WIDTH }: RaceLanesPro
         aria-label="Race lanes: when each transport delivered the message"
       >
         <svg className="axis" aria-hidden="true" overflow="visible">
-          {layout.axis.ticks.map((tick) => (
-            <g key={tick.label}>
-              <line className="grid" x1={px(tick.x)} x2={px(tick.x)} y1={top} y2={layout.height} />
-              <text x={px(tick.x)} y={12} textAnchor="middle">
-                {tick.label}
-              </text>
-            </g>
-          ))}
+          <GridTicks ticks={layout.axis.ticks} top={top} bottom={layout.height} />
           <text x={6} y={12}>
             after the send
           </text>
