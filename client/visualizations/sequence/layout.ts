@@ -639,7 +639,10 @@ export function layoutSequence(input: LayoutInput): SequenceLayout {
   const inWindow = (ms: number) => ms >= window.startMs && ms <= window.endMs;
 
   const structure = structureOf(events);
-  const senders = new Map(input.messages.map((message) => [message.seq, message.from]));
+  // Loops rather than map/flatMap: this runs at every refresh over up to 5,000 events and the chat log, and
+  // the arrays those made for each item were garbage at once (bench:page --profile, 2026-11-29).
+  const senders = new Map<number, string>();
+  for (const message of input.messages) senders.set(message.seq, message.from);
 
   const windowed = events
     .filter((event) => inWindow(event.atMs))
@@ -661,7 +664,8 @@ export function layoutSequence(input: LayoutInput): SequenceLayout {
   const firstUnitMs = drawn[0]?.atMs ?? window.startMs;
 
   // Only messages a unit here delivered: the diagram shows what reached this browser.
-  const carried = new Set(events.flatMap((event) => (event.dir === 'out' ? event.messageSeqs : [])));
+  const carried = new Set<number>();
+  for (const event of events) if (event.dir === 'out') for (const seq of event.messageSeqs) carried.add(seq);
   const relayCandidates = input.messages
     .filter((message) => message.from !== input.me && carried.has(message.seq))
     .filter((message) => inWindow(message.committedAtMs))
