@@ -477,7 +477,12 @@ const ArrowBody = memo(
             x={midX}
             y={-4}
             textAnchor="middle"
-            fontSize={arrow.style === 'quiet' || arrow.style === 'tcp' ? 10 : 11}
+            // The layout fits labels at arrowLabelPx; quiet ones are drawn a size smaller, so they fit too.
+            fontSize={
+              arrow.style === 'quiet' || arrow.style === 'tcp'
+                ? DIAGRAM_FONT.normal.arrowLabelPx - 1
+                : DIAGRAM_FONT.normal.arrowLabelPx
+            }
             fontStyle={arrow.style === 'quiet' ? 'italic' : undefined}
             fontWeight={isHighlighted ? 700 : undefined}
             fill={

@@ -403,12 +403,20 @@ export function participantLanesThatFit(width: number, textWidth: TextWidth): nu
   return Math.max(1, Math.min(MAX_PARTICIPANT_LANES, Math.floor(roomPx / lanePx)));
 }
 
-/** The text cut to `maxPx`, ending in "…" when cut; at least one character and the "…". */
+/**
+ * The text cut to `maxPx`, ending in "…" when cut; at least one character and the "…". A longer prefix is
+ * never narrower, so the longest that fits is found by halving: a few measurements, not one per character.
+ */
 function cutToFit(text: string, maxPx: number, textWidth: TextWidth, role: TextRole): string {
   if (textWidth(text, role) <= maxPx) return text;
-  let keep = text.length - 1;
-  while (keep > 1 && textWidth(`${text.slice(0, keep)}…`, role) > maxPx) keep -= 1;
-  return `${text.slice(0, keep)}…`;
+  let fits = 1;
+  let tooLong = text.length;
+  while (tooLong - fits > 1) {
+    const keep = (fits + tooLong) >>> 1;
+    if (textWidth(`${text.slice(0, keep)}…`, role) <= maxPx) fits = keep;
+    else tooLong = keep;
+  }
+  return `${text.slice(0, fits)}…`;
 }
 
 /** Room an arrow's or relay's label keeps from the lifelines at its ends. */
@@ -423,12 +431,16 @@ const ROW_LABEL_INSET_PX = 4;
 function arrowLabel(event: WireEvent, reused: boolean, spanPx: number, textWidth: TextWidth): string {
   // The view puts "⚠ " before the label of a unit that failed to decode.
   const roomPx = spanPx - 2 * ROW_LABEL_INSET_PX - (event.error ? textWidth('⚠ ', 'arrow-label') : 0);
+  const fits = (label: string) => textWidth(label, 'arrow-label') <= roomPx;
+  // Each shorter form is built only when the one before does not fit: this runs for every drawn arrow at
+  // every refresh, and the whole label almost always fits.
+  const whole = shortLabel(event, { reused });
+  if (fits(whole)) return whole;
   const compact = shortLabel(event, { reused }, { withBytes: false });
+  if (fits(compact)) return compact;
   const carried = carriedLabel(event);
-  const fitting = [shortLabel(event, { reused }), compact, carried].find(
-    (label) => label !== '' && textWidth(label, 'arrow-label') <= roomPx,
-  );
-  return fitting ?? cutToFit(carried === '' ? compact : carried, roomPx, textWidth, 'arrow-label');
+  if (carried !== '' && fits(carried)) return carried;
+  return cutToFit(carried === '' ? compact : carried, roomPx, textWidth, 'arrow-label');
 }
 
 /** `own`: the participants with a lane each; `sharedBy`: those drawn on the "Others" lane after them. */
