@@ -57,7 +57,9 @@ let memoVisible: readonly WireEvent[] = [];
  * Selector for the events on screen. Memoized on its inputs, so components using it re-render only when
  * the visible list really changed (a new array each call would re-render forever).
  */
-export function selectVisibleEvents(state: WirelabState): readonly WireEvent[] {
+export function selectVisibleEvents(
+  state: Pick<WirelabState, 'importedTrace' | 'wireEvents' | 'isLive' | 'cutoffEventSeq'>,
+): readonly WireEvent[] {
   const source = sourceEvents(state);
   const cutoff = state.isLive ? null : state.cutoffEventSeq;
   if (source === memoSource && cutoff === memoCutoff) return memoVisible;
@@ -74,33 +76,32 @@ export interface ShownUnitCounts {
   later: number;
 }
 
-let memoCounts: { source: readonly WireEvent[]; cutoff: number | null; total: UnitCounts } | null = null;
+let memoCounts: {
+  source: readonly WireEvent[];
+  visible: readonly WireEvent[];
+  total: UnitCounts;
+} | null = null;
 let memoShown: ShownUnitCounts = { counts: EMPTY_UNIT_COUNTS, later: 0 };
 
 /**
  * The counts by unit of what the views show. Live: every unit captured since the page loaded (more than
- * the ring holds). Paused: the same less the units after the pause point, so the counts stop with the
- * diagram and the table, and `later` says how many wait. A trace: its own units (the live capture's
- * counts said nothing about it). Memoized like selectVisibleEvents.
+ * the ring holds). Paused: the same less the units after the pause point (the source past the visible
+ * events), so the counts stop with the diagram and the table, and `later` says how many wait. A trace:
+ * its own visible units (the live capture's counts said nothing about it). Memoized like
+ * selectVisibleEvents.
  */
 export function selectShownUnitCounts(
   state: Pick<WirelabState, 'importedTrace' | 'wireEvents' | 'isLive' | 'cutoffEventSeq' | 'wireUnitCounts'>,
 ): ShownUnitCounts {
   const source = sourceEvents(state);
-  const cutoff = state.isLive ? null : state.cutoffEventSeq;
+  const visible = selectVisibleEvents(state);
   const total = state.importedTrace ? EMPTY_UNIT_COUNTS : state.wireUnitCounts;
-  if (
-    memoCounts &&
-    memoCounts.source === source &&
-    memoCounts.cutoff === cutoff &&
-    memoCounts.total === total
-  )
+  if (memoCounts?.source === source && memoCounts.visible === visible && memoCounts.total === total)
     return memoShown;
-  memoCounts = { source, cutoff, total };
-  const later = cutoff === null ? [] : source.slice(indexAtOrAfter(source, cutoff + 1));
+  memoCounts = { source, visible, total };
+  const later = source.slice(visible.length);
   if (state.importedTrace) {
-    const shown = later.length === 0 ? source : source.slice(0, source.length - later.length);
-    memoShown = { counts: countUnits(EMPTY_UNIT_COUNTS, shown), later: later.length };
+    memoShown = { counts: countUnits(EMPTY_UNIT_COUNTS, visible), later: later.length };
     return memoShown;
   }
   const counts: Record<WireEvent['unit'], number> = { ...total };
