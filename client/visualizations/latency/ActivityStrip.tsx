@@ -1,7 +1,7 @@
 /** Each delivery transport's connections over the last minute: holds, polls, heartbeats, deliveries, gaps. */
 import type { Activity, ActivityPoint, ActivitySpan } from './activity.ts';
 import { TRANSPORT_NAMES } from './labels.ts';
-import { CHART_WIDTH, formatDurationMs, layoutActivity } from './layout.ts';
+import { formatDurationMs, layoutActivity } from './layout.ts';
 import { ChartLegend, FillPatterns, GridTicks, type LegendItem, px } from './svg-parts.tsx';
 
 const PATTERN_PREFIX = 'latency-activity';
@@ -75,13 +75,7 @@ function Point({ point, x, y }: { point: ActivityPoint; x: number; y: number }) 
 }
 
 /** `chartWidth`: the chart's width in its own units (see LatencyTimelineProps). */
-export function ActivityStrip({
-  activity,
-  chartWidth = CHART_WIDTH,
-}: {
-  activity: Activity;
-  chartWidth?: number;
-}) {
+export function ActivityStrip({ activity, chartWidth }: { activity: Activity; chartWidth?: number }) {
   const layout = layoutActivity(activity, chartWidth);
   return (
     <>

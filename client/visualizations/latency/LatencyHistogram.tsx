@@ -2,7 +2,7 @@
 import type { TransportKind } from '../../../protocol/messages.ts';
 import { TRANSPORT_NAMES } from './labels.ts';
 import type { HistogramBin } from './latency.ts';
-import { CHART_WIDTH, HISTOGRAM_HEIGHT, layoutHistogram } from './layout.ts';
+import { HISTOGRAM_HEIGHT, layoutHistogram } from './layout.ts';
 import { ChartLegend, FillPatterns, px } from './svg-parts.tsx';
 import { DELIVERY_TRANSPORTS } from './wire-match.ts';
 
@@ -25,7 +25,7 @@ function barTitle(label: string, counts: Readonly<Record<TransportKind, number>>
 
 export function LatencyHistogram({
   bins,
-  chartWidth = CHART_WIDTH,
+  chartWidth,
 }: {
   bins: readonly HistogramBin[];
   chartWidth?: number;

@@ -9,7 +9,6 @@ import { LatencyHistogram } from './LatencyHistogram.tsx';
 import { formatBytes, TRANSPORT_NAMES } from './labels.ts';
 import { type MessageLatency, STAGE_TEXT, STAGES, type Stage } from './latency.ts';
 import {
-  CHART_WIDTH,
   formatDurationMs,
   layoutTimeline,
   ROW_HEIGHT,
@@ -172,13 +171,7 @@ function StageLegend({ uncertaintyMs }: { uncertaintyMs: number | null }) {
   );
 }
 
-function MessageRows({
-  report,
-  scale,
-  highlightedSeq,
-  onHighlight,
-  chartWidth = CHART_WIDTH,
-}: LatencyTimelineProps) {
+function MessageRows({ report, scale, highlightedSeq, onHighlight, chartWidth }: LatencyTimelineProps) {
   const uncertaintyMs = report.clock?.uncertaintyMs ?? null;
   const layout = layoutTimeline(report.rows, uncertaintyMs, scale, chartWidth);
   return (

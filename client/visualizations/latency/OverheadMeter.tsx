@@ -36,27 +36,28 @@ const OVERHEAD_KEY: readonly LegendItem[] = [
   },
 ];
 
-function rowText(row: TransportOverhead): string {
+/**
+ * A row's bytes in words. `withEmpty: false` leaves out the units with no message, for a chart laid out
+ * narrower than CHART_WIDTH (the presenter theme); the row's tooltip and accessible label have them.
+ */
+function rowText(row: TransportOverhead, { withEmpty = true }: { withEmpty?: boolean } = {}): string {
   const share = overheadShare(row);
-  return `${formatBytes(row.payloadBytes)} text · ${formatBytes(row.framingBytes)} framing · ${formatBytes(row.emptyBytes)} in ${row.emptyUnits} unit${row.emptyUnits === 1 ? '' : 's'} with no message${share === null ? '' : ` · ${formatPercent(share)} overhead`}`;
-}
-
-/** The row's text in a chart laid out narrower than CHART_WIDTH (the presenter theme): the units with no
- * message are left to the row's tooltip and accessible label. */
-function shortRowText(row: TransportOverhead): string {
-  const share = overheadShare(row);
-  return `${formatBytes(row.payloadBytes)} text · ${formatBytes(row.framingBytes)} framing${share === null ? '' : ` · ${formatPercent(share)} overhead`}`;
+  const empty = withEmpty
+    ? ` · ${formatBytes(row.emptyBytes)} in ${row.emptyUnits} unit${row.emptyUnits === 1 ? '' : 's'} with no message`
+    : '';
+  return `${formatBytes(row.payloadBytes)} text · ${formatBytes(row.framingBytes)} framing${empty}${share === null ? '' : ` · ${formatPercent(share)} overhead`}`;
 }
 
 export function OverheadMeter({
   rows,
-  chartWidth = CHART_WIDTH,
+  chartWidth,
 }: {
   rows: readonly TransportOverhead[];
   chartWidth?: number;
 }) {
   if (rows.length === 0) return <p className="hint">Nothing captured yet.</p>;
   const layout = layoutOverhead(rows, chartWidth);
+  const isNarrow = layout.width < CHART_WIDTH;
   return (
     <>
       {/* biome-ignore lint/a11y: an SVG cannot be a <ul>; the role makes it a list */}
@@ -71,7 +72,6 @@ export function OverheadMeter({
           const source = rows[index];
           if (!source) return null;
           const text = rowText(source);
-          const isNarrow = layout.width < CHART_WIDTH;
           return (
             // biome-ignore lint/a11y: an SVG group cannot be an <li>; the role makes it one
             <g
@@ -100,7 +100,7 @@ export function OverheadMeter({
                 ) : null,
               )}
               <text className="row-sub" x={isNarrow ? 6 : px(row.segments[0]?.x ?? 0)} y={row.y + 24}>
-                {isNarrow ? shortRowText(source) : text}
+                {isNarrow ? rowText(source, { withEmpty: false }) : text}
                 {isNarrow && <title>{text}</title>}
               </text>
             </g>

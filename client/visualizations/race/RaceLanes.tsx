@@ -7,7 +7,7 @@ import './race.css';
 import { TRANSPORT_NAMES } from '../latency/labels.ts';
 import { formatDurationMs, type TimeScaleKind } from '../latency/layout.ts';
 import { GridTicks, px } from '../latency/svg-parts.tsx';
-import { LANE_HEIGHT, layoutRace, placeText, RACE_WIDTH, type Race, type RaceLane } from './race.ts';
+import { LANE_HEIGHT, layoutRace, placeText, type Race, type RaceLane } from './race.ts';
 
 export interface RaceLanesProps {
   race: Race;
@@ -38,7 +38,7 @@ function ArrivalMark({ x, y, place }: { x: number; y: number; place: number }) {
   return <circle className="arrival-mark" data-place={place} cx={px(x)} cy={px(y)} r={5.5} />;
 }
 
-export function RaceLanes({ race, scale, chartWidth = RACE_WIDTH }: RaceLanesProps) {
+export function RaceLanes({ race, scale, chartWidth }: RaceLanesProps) {
   const layout = layoutRace(race, scale, chartWidth);
   const top = 16;
   return (
