@@ -3,6 +3,7 @@ import { JoinPanel } from './panels/JoinPanel.tsx';
 import { LabPanel } from './panels/LabPanel.tsx';
 import { MessageForm } from './panels/MessageForm.tsx';
 import { Notices } from './panels/Notices.tsx';
+import { RehearsePanel } from './panels/RehearsePanel.tsx';
 import { StatusLine } from './panels/StatusLine.tsx';
 import { TransportPicker } from './panels/TransportPicker.tsx';
 import { WireView } from './panels/WireView.tsx';
@@ -21,6 +22,7 @@ export function App() {
           <StatusLine />
           <Notices />
           <LabPanel />
+          <RehearsePanel />
           <ChatLog />
           <MessageForm />
         </section>

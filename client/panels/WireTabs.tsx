@@ -1,21 +1,29 @@
-import { type KeyboardEvent, Suspense, useRef, useState } from 'react';
+import { type ComponentType, type KeyboardEvent, Suspense, useRef } from 'react';
+import { useWirelab, WIRE_TAB_IDS, type WireTabId } from '../store/index.ts';
 import { DiagramPanel, LatencyPanel, RacePanel, WireTable } from './lazy-views.ts';
 
-const TABS = [
-  { id: 'sequence', label: 'Sequence diagram', Panel: DiagramPanel },
-  { id: 'latency', label: 'Latency', Panel: LatencyPanel },
-  { id: 'race', label: 'Race', Panel: RacePanel },
-  { id: 'events', label: 'Events', Panel: WireTable },
-] as const;
-type TabId = (typeof TABS)[number]['id'];
+export const WIRE_TAB_LABELS: Readonly<Record<WireTabId, string>> = {
+  sequence: 'Sequence diagram',
+  latency: 'Latency',
+  race: 'Race',
+  events: 'Events',
+};
+const TAB_PANELS: Readonly<Record<WireTabId, ComponentType>> = {
+  sequence: DiagramPanel,
+  latency: LatencyPanel,
+  race: RacePanel,
+  events: WireTable,
+};
+const TABS = WIRE_TAB_IDS.map((id) => ({ id, label: WIRE_TAB_LABELS[id], Panel: TAB_PANELS[id] }));
 
 /**
  * The views of the wire, one at a time (WAI-ARIA tabs: arrow keys move between tabs). Only the active
  * view is mounted, so a hidden chart costs nothing while events stream in.
  */
 export function WireTabs() {
-  const [active, setActive] = useState<TabId>('sequence');
-  const tabRefs = useRef(new Map<TabId, HTMLButtonElement>());
+  const active = useWirelab((state) => state.wireTab);
+  const setActive = useWirelab((state) => state.showWireTab);
+  const tabRefs = useRef(new Map<WireTabId, HTMLButtonElement>());
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     const index = TABS.findIndex((tab) => tab.id === active);
     const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
@@ -26,7 +34,7 @@ export function WireTabs() {
     setActive(next.id);
     tabRefs.current.get(next.id)?.focus();
   };
-  const current = TABS.find((tab) => tab.id === active) ?? TABS[0];
+  const current = { id: active, label: WIRE_TAB_LABELS[active], Panel: TAB_PANELS[active] };
   return (
     <div className="wire-tabs">
       <div role="tablist" aria-label="Wire views" onKeyDown={onKeyDown}>

@@ -13,6 +13,10 @@ import { countUnits, EMPTY_UNIT_COUNTS, type UnitCounts } from './wire-ring.ts';
 export const PLAYBACK_SPEEDS = [0.25, 0.5, 1] as const;
 export type PlaybackSpeed = (typeof PLAYBACK_SPEEDS)[number];
 
+/** The wire view's tabs, in their order on the page. */
+export const WIRE_TAB_IDS = ['sequence', 'latency', 'race', 'events'] as const;
+export type WireTabId = (typeof WIRE_TAB_IDS)[number];
+
 export interface ViewSlice {
   /** A loaded trace replaces the live capture in every view until the page goes back to live. */
   importedTrace: Trace | null;
@@ -23,6 +27,8 @@ export interface ViewSlice {
   speed: PlaybackSpeed;
   selectedEventSeq: number | null;
   highlightedMessageSeq: number | null;
+  /** The wire view's open tab: in the store, so an interview question's demo can open the one it needs. */
+  wireTab: WireTabId;
   pause(): void;
   resume(): void;
   /** Moves the cutoff one event forward or back (pausing first). */
@@ -32,6 +38,7 @@ export interface ViewSlice {
   setSpeed(speed: PlaybackSpeed): void;
   selectEvent(eventSeq: number | null): void;
   highlightMessage(seq: number | null): void;
+  showWireTab(tab: WireTabId): void;
   loadTrace(trace: Trace): void;
   leaveTrace(): void;
 }
@@ -149,6 +156,7 @@ export const createViewSlice: StateCreator<WirelabState, [], [], ViewSlice> = (s
   speed: 1,
   selectedEventSeq: null,
   highlightedMessageSeq: null,
+  wireTab: 'sequence',
   pause() {
     const state = get();
     if (!state.isLive) return;
@@ -174,6 +182,9 @@ export const createViewSlice: StateCreator<WirelabState, [], [], ViewSlice> = (s
   },
   highlightMessage(seq) {
     set({ highlightedMessageSeq: seq });
+  },
+  showWireTab(tab) {
+    set({ wireTab: tab });
   },
   loadTrace(trace) {
     set({
