@@ -81,7 +81,7 @@ export const REHEARSAL_QUESTIONS: readonly RehearsalQuestion[] = [
       lab: {},
       tab: 'sequence',
       watch:
-        'One response that never ends, with an event per message in its chunked body. Send a message: it leaves as a POST of its own. Select an event to see its id: line, the cursor EventSource sends back when it reconnects.',
+        'One response that never ends, with an event per message in its chunked body. Send a message: it leaves as a POST of its own. Select an event to see its id field: the cursor EventSource sends back when it reconnects.',
     },
   },
   {
@@ -117,7 +117,7 @@ export const REHEARSAL_QUESTIONS: readonly RehearsalQuestion[] = [
       lab: { stopHeartbeats: true, idleTimeoutMs: 30_000 },
       tab: 'sequence',
       watch:
-        'The lab now plays a proxy that cuts a connection after 30 s without a byte, and the server sends no pings. Stop chatting: about 30 s later the socket is cut and the page reconnects. Untick "Stop heartbeats" in the Network lab and the pings keep it open.',
+        'The lab now plays a proxy that cuts a connection after 30 s without a byte, and the server sends no pings. Stop chatting: about 30 s later the proxy cuts the socket (1006) and the page reconnects. On a server that pings more often than every 13 s, the page\'s own watchdog gets there first (close 4000). Untick "Stop heartbeats" in the Network lab and the pings keep it open.',
     },
   },
   {
