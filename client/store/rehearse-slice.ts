@@ -2,6 +2,7 @@ import type { StateCreator, StoreApi } from 'zustand';
 import { DEFAULT_LAB_SETTINGS, type LabSettingsPatch } from '../../protocol/lab.ts';
 import type { RehearsalDemo } from '../rehearse/questions.ts';
 import type { WirelabState } from './index.ts';
+import { waitUntil } from './wait.ts';
 
 /** How long a demo waits for its new connection before arming its one-shot faults anyway. */
 export const DEMO_CONNECT_TIMEOUT_MS = 10_000;
@@ -29,17 +30,13 @@ export function splitOneShot(lab: LabSettingsPatch): {
 /** Resolves when the chat connection is open, or after `timeoutMs` (the demo goes on either way). */
 function whenOpen(api: StoreApi<WirelabState>, timeoutMs: number): Promise<void> {
   if (api.getState().status === 'open') return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      unsubscribe();
-      resolve();
-    };
-    const timer = setTimeout(done, timeoutMs);
-    const unsubscribe = api.subscribe((state) => {
-      if (state.status === 'open' || !state.joined) done();
-    });
-  });
+  return waitUntil(
+    (done) =>
+      api.subscribe((state) => {
+        if (state.status === 'open' || !state.joined) done();
+      }),
+    timeoutMs,
+  );
 }
 
 export interface RehearseSlice {

@@ -5,6 +5,7 @@ import type { ConnectionStatus, Unsubscribe } from '../transports/index.ts';
 import { createInspector, type Inspector, type InspectorHello } from '../transports/inspector.ts';
 import { scheduleFrame } from './frame-batch.ts';
 import type { WirelabState } from './index.ts';
+import { waitUntil } from './wait.ts';
 import {
   appendToRing,
   countUnits,
@@ -77,22 +78,16 @@ export const createWireSlice: StateCreator<WirelabState, [], [], WireSlice> = (s
     cancelFrame ??= scheduleFrame(flush);
   };
 
-  const whenReady = (current: Inspector) =>
-    new Promise<void>((resolve) => {
-      if (get().inspectorStatus !== 'connecting') {
-        resolve();
-        return;
-      }
-      const done = () => {
-        clearTimeout(timer);
-        unsubscribe();
-        resolve();
-      };
-      const timer = setTimeout(done, INSPECTOR_HEAD_START_MS);
-      const unsubscribe = current.onStatus((change) => {
-        if (change.status !== 'connecting') done();
-      });
-    });
+  const whenReady = (current: Inspector): Promise<void> =>
+    get().inspectorStatus !== 'connecting'
+      ? Promise.resolve()
+      : waitUntil(
+          (done) =>
+            current.onStatus((change) => {
+              if (change.status !== 'connecting') done();
+            }),
+          INSPECTOR_HEAD_START_MS,
+        );
 
   return {
     wireEvents: [],
