@@ -149,6 +149,38 @@ async function takeScreenshots(browser: Browser, baseUrl: string): Promise<void>
   await scrollTo(ada, '.wire-view', '.frame-panel');
   await shoot(ada, 'frame-inspector-masked.png');
 
+  // 6. Interview practice on bob's side: the blocked-upgrade demo run, with its outline open, beside the
+  // diagram of the refused upgrade and the SSE stream Auto fell back to.
+  const practice = bob.locator('details.rehearse-panel');
+  await practice.locator('summary', { hasText: 'Interview practice' }).click();
+  const blocked = practice.locator('li[data-question="upgrade-blocked"]');
+  await waitFor(blocked);
+  await blocked.getByText('Outline of an answer').click();
+  await blocked.getByRole('button', { name: 'Show it on the wire' }).click();
+  await waitFor(blocked.getByRole('status'));
+  await waitFor(bob.getByRole('status', { name: 'Connection status' }).filter({ hasText: 'picked by Auto' }));
+  // The refused upgrade, selected: the frame inspector shows the 403 the page itself never sees.
+  const refusal = bob
+    .locator('svg[data-diagram="sequence"] g.seq-arrow[data-unit="http-response"][data-dir="out"]')
+    .and(bob.locator('[aria-label*=", 403,"]'))
+    .last();
+  await waitFor(refusal, 'attached');
+  // By keyboard, as the diagram allows: a click waits for the arrow to be on screen, and a burst of rows
+  // arriving can keep it moving.
+  await refusal.focus();
+  await refusal.press('Enter');
+  await waitFor(bob.locator('.frame-inspector'));
+  await scrollTo(bob, '.wire-view', '.frame-panel');
+  await scrollTo(bob, '.chat-column', '.rehearse-panel');
+  // The question's end (the last outline points, the demo and what to watch) at the bottom of its panel.
+  await bob.evaluate(() => {
+    const body = document.querySelector('.rehearse-body');
+    const question = document.querySelector('li[data-question="upgrade-blocked"]');
+    if (!body || !question) throw new Error('no upgrade-blocked question in the practice panel');
+    body.scrollTop += question.getBoundingClientRect().bottom - body.getBoundingClientRect().bottom;
+  });
+  await shoot(bob, 'interview-practice.png');
+
   await adaContext.close();
   await bobContext.close();
 }
