@@ -22,6 +22,10 @@ async function openPractice(page: Page): Promise<Locator> {
   return panel;
 }
 
+function labSummary(page: Page): Locator {
+  return page.locator('details.lab-panel > summary');
+}
+
 function question(panel: Locator, id: string): Locator {
   return panel.locator(`li[data-question="${id}"]`);
 }
@@ -46,6 +50,8 @@ test('a demo sets up the tab: Auto behind a blocked upgrade ends on SSE, and the
   const watch = blocked.getByRole('status');
   await expect(watch).toContainText('Watch: The diagram shows the upgrade refused with 403');
   await expect(watch).toContainText('The server holds: Block WebSocket upgrades.');
+  // Closed, the lab's line says a setting is on: a learner who picks WebSocket next knows why it fails.
+  await expect(labSummary(page)).toHaveText('Network lab · 1 setting on');
   // The new connection's upgrade, refused: a plain 403 response, then the event stream.
   await expect(page.getByRole('tab', { name: 'Sequence diagram' })).toHaveAttribute('aria-selected', 'true');
   await expect(
@@ -63,6 +69,16 @@ test('a demo sets up the tab: Auto behind a blocked upgrade ends on SSE, and the
   await expect(page.getByRole('button', { name: 'Start race' })).toBeVisible();
   await expect(cost.getByRole('status')).toContainText('The server holds no faults for this tab');
   await expect(blocked.getByRole('status')).toHaveCount(0);
+  await expect(labSummary(page)).toHaveText('Network lab');
+
+  // A demo's faults stay until the next demo or a reset, which its own line offers.
+  await blocked.getByRole('button', { name: 'Show it on the wire' }).click();
+  await expect(connectionStatus(page)).toHaveText('Connected via Server-Sent Events, picked by Auto.');
+  await expect(labSummary(page)).toHaveText('Network lab · 1 setting on');
+  await blocked.getByRole('button', { name: 'Reset the lab' }).click();
+  await expect(blocked.getByRole('status')).toContainText('The server holds no faults for this tab');
+  await expect(labSummary(page)).toHaveText('Network lab');
+  await expect(blocked.getByRole('button', { name: 'Reset the lab' })).toHaveCount(0);
 });
 
 test('the resume demo: a delivery lost on the way comes back in the resume, once', async ({ joinAs }) => {
@@ -83,8 +99,12 @@ test('the resume demo: a delivery lost on the way comes back in the resume, once
   expect(heldDropNext).toBe(1);
   await expect(dropLine(page)).toHaveCount(0);
 
+  await expect(labSummary(page)).toHaveText('Network lab · 1 setting on');
+
   await say(page, 'lost on the way, then resumed');
   await expect(dropLine(page)).toHaveText(/^Dropped once; last: closed with 1006/);
+  // The fault fired: the lab is read again after the drop, and its line no longer claims it is on.
+  await expect(labSummary(page)).toHaveText('Network lab');
   await expectConnected(page, 'websocket');
   await expect(line(page, 'lost on the way, then resumed')).toHaveCount(1);
   await say(page, 'and the next one as usual');

@@ -69,6 +69,13 @@ export const DEFAULT_LAB_SETTINGS: Readonly<LabSettings> = Object.freeze({
   wsDeflate: false,
 });
 
+/** The settings that differ from their defaults, in LabSettings' order. */
+export function changedLabKeys(settings: LabSettings): (keyof LabSettings)[] {
+  return (Object.keys(DEFAULT_LAB_SETTINGS) as (keyof LabSettings)[]).filter(
+    (key) => settings[key] !== DEFAULT_LAB_SETTINGS[key],
+  );
+}
+
 /** Body of `PUT /api/lab?client=`: some or all of the settings; unknown keys are refused. */
 export const LabSettingsPatch = z.partial(z.strictObject(LabSettings.shape));
 export type LabSettingsPatch = z.infer<typeof LabSettingsPatch>;

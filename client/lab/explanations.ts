@@ -3,7 +3,7 @@
  * when it is on. Typed as a record over LabSettings, so a setting the protocol adds without words here
  * fails the typecheck instead of showing up as a bare key.
  */
-import { DEFAULT_LAB_SETTINGS, type LabKillCloseCode, type LabSettings } from '../../protocol/lab.ts';
+import { changedLabKeys, type LabKillCloseCode, type LabSettings } from '../../protocol/lab.ts';
 
 export type LabSettingKey = keyof LabSettings;
 
@@ -137,9 +137,7 @@ export const KILL_TEXTS = {
 
 /** What the server holds beyond the defaults, in the panel's own labels. */
 export function describeChanged(settings: LabSettings): string {
-  const changed = (Object.keys(settings) as LabSettingKey[]).filter(
-    (key) => settings[key] !== DEFAULT_LAB_SETTINGS[key],
-  );
+  const changed = changedLabKeys(settings);
   if (changed.length === 0) return 'The server holds no faults for this tab: everything is at its default.';
   const parts = changed.map((key) => {
     const value = settings[key];

@@ -163,14 +163,11 @@ export function LabControls({ open }: { open: boolean }) {
   const error = useWirelab((state) => state.labError);
   const load = useWirelab((state) => state.labLoad);
   const reset = useWirelab((state) => state.labReset);
-  const drops = useWirelab((state) => state.drops);
 
-  // One-shot faults (lose the next N, cut the next event) count down on the server as they fire: read
-  // them again whenever the connection drops, so the panel does not show a fault that already happened.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: a new drop is the trigger, not an input
+  // Read the settings each time the panel opens; LabPanel reads them again after each drop.
   useEffect(() => {
     if (open) void load();
-  }, [open, load, drops]);
+  }, [open, load]);
 
   // Nothing to submit: each control applies itself (checkboxes at once, numbers on Enter or leaving).
   const onSubmit = (event: FormEvent<HTMLFormElement>) => event.preventDefault();

@@ -12,7 +12,7 @@ export function LazyDetails({
   children,
 }: {
   className: string;
-  summary: string;
+  summary: ReactNode;
   /** Said while the body's code loads. */
   loading: string;
   children: (open: boolean) => ReactNode;

@@ -1,5 +1,5 @@
 import { useId } from 'react';
-import { DEFAULT_LAB_SETTINGS, type LabSettingsPatch } from '../../protocol/lab.ts';
+import { changedLabKeys, DEFAULT_LAB_SETTINGS, type LabSettingsPatch } from '../../protocol/lab.ts';
 import { describeChanged, type LabSettingKey, SETTING_TEXTS } from '../lab/explanations.ts';
 import {
   LEVEL_LABELS,
@@ -35,6 +35,8 @@ function Demo({ questionId, demo }: { questionId: string; demo: RehearsalDemo })
   const running = useWirelab((state) => state.demoRunning);
   const shown = useWirelab((state) => state.demoShown === questionId);
   const labSettings = useWirelab((state) => state.labSettings);
+  const labBusy = useWirelab((state) => state.labBusy);
+  const labReset = useWirelab((state) => state.labReset);
   const runDemo = useWirelab((state) => state.runDemo);
   const id = useId();
   return (
@@ -56,8 +58,18 @@ function Demo({ questionId, demo }: { questionId: string; demo: RehearsalDemo })
             <strong>Watch:</strong> {demo.watch}
           </p>
           {labSettings && (
-            <p className="hint">
-              {describeChanged(labSettings)} The Network lab above resets it when you are done.
+            <p className="hint rehearse-lab">
+              {describeChanged(labSettings)}{' '}
+              {changedLabKeys(labSettings).length > 0 && (
+                <button
+                  type="button"
+                  className="link-button"
+                  disabled={labBusy}
+                  onClick={() => void labReset()}
+                >
+                  Reset the lab
+                </button>
+              )}
             </p>
           )}
         </div>
