@@ -37,6 +37,12 @@ test('a demo sets up the tab: Auto behind a blocked upgrade ends on SSE, and the
   const panel = await openPractice(page);
 
   const blocked = question(panel, 'upgrade-blocked');
+  // Each question is a heading, so a screen reader can move from one to the next.
+  await expect(
+    blocked.getByRole('heading', {
+      name: 'A corporate proxy blocks WebSocket upgrades. What does your client do?',
+    }),
+  ).toBeVisible();
   await expect(blocked.getByText('Outline of an answer')).toBeVisible();
   await blocked.getByText('Outline of an answer').click();
   await expect(blocked.locator('.rehearse-outline li').first()).toBeVisible();

@@ -79,13 +79,10 @@ function Demo({ questionId, demo }: { questionId: string; demo: RehearsalDemo })
 }
 
 function Question({ question }: { question: RehearsalQuestion }) {
-  const id = useId();
   return (
-    <li className="rehearse-question" data-question={question.id} aria-labelledby={`${id}-question`}>
+    <li className="rehearse-question" data-question={question.id}>
       <p className="rehearse-level">{LEVEL_LABELS[question.level]}</p>
-      <p id={`${id}-question`} className="rehearse-prompt">
-        {question.question}
-      </p>
+      <h3 className="rehearse-prompt">{question.question}</h3>
       <details className="rehearse-outline">
         <summary>Outline of an answer</summary>
         <ul>
