@@ -46,6 +46,15 @@ const SCREENSHOT_PATH = process.argv
   ?.slice('--screenshot='.length);
 /** `--trace=FILE` (with --profile): also write the Chromium trace of the loaded window, for chrome://tracing. */
 const TRACE_PATH = process.argv.find((arg) => arg.startsWith('--trace='))?.slice('--trace='.length);
+/**
+ * `--width=N`: the viewport's width in CSS pixels (default 1280). Below 960 the page is one column that
+ * scrolls as a whole; headless Chromium makes no window narrower than 500 px, so that is the narrowest.
+ */
+const VIEWPORT_WIDTH = Number(
+  process.argv.find((arg) => arg.startsWith('--width='))?.slice('--width='.length) ?? 1280,
+);
+if (!Number.isInteger(VIEWPORT_WIDTH) || VIEWPORT_WIDTH < 500)
+  throw new Error("--width must be a whole number of CSS pixels, 500 or more (Chromium's narrowest window)");
 /** Rows of each hot-spot list. */
 const PROFILE_TOP = 25;
 /** Length of each measured window (idle, then loaded). */
@@ -206,8 +215,8 @@ class DetachableChromium {
         '--headless=new',
         '--remote-debugging-port=0',
         `--user-data-dir=${profileDir}`,
-        // A 1280 x 800 viewport, as before: headless Chromium's window keeps 87 px of it for its own UI.
-        '--window-size=1280,887',
+        // A 1280 x 800 viewport by default: headless Chromium's window keeps 87 px of it for its own UI.
+        `--window-size=${VIEWPORT_WIDTH},887`,
         'about:blank',
       ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
@@ -690,6 +699,8 @@ async function main(): Promise<void> {
     let page = await chrome.attach();
     await page.addInitScript(COUNT_COMMITS_SCRIPT);
     await joinOverWebSocket(page, server.url);
+    // One column below 960 px: scroll to the wire view, as a learner watching the diagram would.
+    if (VIEWPORT_WIDTH < 960) await page.locator('.wire-view').evaluate((view) => view.scrollIntoView());
     // Let the join's own traffic and renders settle before the idle baseline.
     await page.waitForTimeout(1_000);
 
