@@ -135,13 +135,20 @@ export const KILL_TEXTS = {
   },
 } as const;
 
-/** What the server holds beyond the defaults, in the panel's own labels. */
-export function describeChanged(settings: LabSettings): string {
-  const changed = changedLabKeys(settings);
-  if (changed.length === 0) return 'The server holds no faults for this tab: everything is at its default.';
-  const parts = changed.map((key) => {
+/**
+ * The settings away from their defaults, in the panel's own labels: "Stop heartbeats", "Proxy idle
+ * timeout (ms, 0 is off) = 30000".
+ */
+export function changedSettingTexts(settings: LabSettings): string[] {
+  return changedLabKeys(settings).map((key) => {
     const value = settings[key];
     return typeof value === 'boolean' ? SETTING_TEXTS[key].label : `${SETTING_TEXTS[key].label} = ${value}`;
   });
+}
+
+/** What the server holds beyond the defaults, in the panel's own labels. */
+export function describeChanged(settings: LabSettings): string {
+  const parts = changedSettingTexts(settings);
+  if (parts.length === 0) return 'The server holds no faults for this tab: everything is at its default.';
   return `The server holds: ${parts.join('; ')}.`;
 }

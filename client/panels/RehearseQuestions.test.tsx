@@ -10,7 +10,7 @@ describe('describeDemo', () => {
         tab: 'sequence',
         watch: '',
       }),
-    ).toBe('WebSocket · lab: Stop heartbeats, Proxy idle timeout (ms, 0 is off) = 30000 · Sequence diagram');
+    ).toBe('WebSocket · lab: Proxy idle timeout (ms, 0 is off) = 30000, Stop heartbeats · Sequence diagram');
   });
 
   it('says when the lab stays at its defaults', () => {

@@ -1,6 +1,6 @@
 import { useId } from 'react';
-import { changedLabKeys, DEFAULT_LAB_SETTINGS, type LabSettingsPatch } from '../../protocol/lab.ts';
-import { describeChanged, type LabSettingKey, SETTING_TEXTS } from '../lab/explanations.ts';
+import { changedLabKeys, DEFAULT_LAB_SETTINGS } from '../../protocol/lab.ts';
+import { changedSettingTexts, describeChanged } from '../lab/explanations.ts';
 import {
   LEVEL_LABELS,
   REHEARSAL_QUESTIONS,
@@ -11,22 +11,14 @@ import { useWirelab } from '../store/index.ts';
 import { TRANSPORT_LABELS } from '../transports/index.ts';
 import { WIRE_TAB_LABELS } from './WireTabs.tsx';
 
-/** What a demo sets up, in one line: "WebSocket · lab: Stop heartbeats, Proxy idle timeout (ms) = 30000 · Race". */
+/**
+ * What a demo sets up, in one line, its settings in the lab panel's order and words: "WebSocket · lab:
+ * Proxy idle timeout (ms, 0 is off) = 30000, Stop heartbeats · Sequence diagram".
+ */
 export function describeDemo(demo: RehearsalDemo): string {
-  const changed = (Object.keys(demo.lab) as (keyof LabSettingsPatch)[]).filter(
-    (key) => demo.lab[key] !== undefined && demo.lab[key] !== DEFAULT_LAB_SETTINGS[key],
-  );
-  const lab =
-    changed.length === 0
-      ? 'lab at its defaults'
-      : `lab: ${changed
-          .map((key: LabSettingKey) => {
-            const value = demo.lab[key];
-            return typeof value === 'boolean'
-              ? SETTING_TEXTS[key].label
-              : `${SETTING_TEXTS[key].label} = ${value}`;
-          })
-          .join(', ')}`;
+  // What runDemo sends: the defaults with the demo's settings on top.
+  const changed = changedSettingTexts({ ...DEFAULT_LAB_SETTINGS, ...demo.lab });
+  const lab = changed.length === 0 ? 'lab at its defaults' : `lab: ${changed.join(', ')}`;
   return `${TRANSPORT_LABELS[demo.transport]} · ${lab} · ${WIRE_TAB_LABELS[demo.tab]}`;
 }
 
