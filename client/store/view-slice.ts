@@ -106,14 +106,22 @@ export function selectShownUnitCounts(
   if (memoCounts?.source === source && memoCounts.visible === visible && memoCounts.total === total)
     return memoShown;
   memoCounts = { source, visible, total };
-  const later = source.slice(visible.length);
+  // The visible events are the source's first ones: the rest, from here, came after the pause point.
+  const later = source.length - visible.length;
   if (state.importedTrace) {
-    memoShown = { counts: countUnits(EMPTY_UNIT_COUNTS, visible), later: later.length };
+    memoShown = { counts: countUnits(EMPTY_UNIT_COUNTS, visible), later };
+    return memoShown;
+  }
+  if (later === 0) {
+    memoShown = { counts: total, later };
     return memoShown;
   }
   const counts: Record<WireEvent['unit'], number> = { ...total };
-  for (const event of later) counts[event.unit] -= 1;
-  memoShown = { counts: later.length === 0 ? total : counts, later: later.length };
+  for (let index = visible.length; index < source.length; index += 1) {
+    const event = source[index];
+    if (event) counts[event.unit] -= 1;
+  }
+  memoShown = { counts, later };
   return memoShown;
 }
 
