@@ -164,7 +164,7 @@ export function LabControls({ open }: { open: boolean }) {
   const load = useWirelab((state) => state.labLoad);
   const reset = useWirelab((state) => state.labReset);
 
-  // Read the settings each time the panel opens; LabPanel reads them again after each drop.
+  // Read the settings each time the panel opens; the store reads them again after each drop.
   useEffect(() => {
     if (open) void load();
   }, [open, load]);

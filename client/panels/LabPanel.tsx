@@ -1,4 +1,3 @@
-import { useEffect } from 'react';
 import { changedLabKeys } from '../../protocol/lab.ts';
 import { useWirelab } from '../store/index.ts';
 import { LazyDetails } from './LazyDetails.tsx';
@@ -14,16 +13,6 @@ export function LabPanel() {
   const changed = useWirelab((state) =>
     state.labSettings === null ? 0 : changedLabKeys(state.labSettings).length,
   );
-  const known = useWirelab((state) => state.labSettings !== null);
-  const drops = useWirelab((state) => state.drops);
-  const load = useWirelab((state) => state.labLoad);
-  // One-shot faults (lose the next N, cut the next event) count down on the server as they fire: once the
-  // settings are known, read them again whenever the connection drops, so neither this line nor the
-  // controls show a fault that already happened.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: a new drop is the trigger, not an input
-  useEffect(() => {
-    if (known && drops > 0) void load();
-  }, [drops]);
   return (
     <LazyDetails
       className="lab-panel"

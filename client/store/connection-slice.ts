@@ -70,6 +70,10 @@ export const createConnectionSlice: StateCreator<WirelabState, [], [], Connectio
           }
         : {}),
     });
+    // One-shot lab faults (lose the next N, cut the next event) count down on the server as they fire, and
+    // a drop is usually one firing: once the page knows the lab's settings (the lab's line and controls
+    // show them), read them again, so neither shows a fault that already happened.
+    if (dropped && get().labSettings !== null) void get().labLoad();
   };
 
   return {
